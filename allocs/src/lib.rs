@@ -1,0 +1,1 @@
+//! Helpers for the allocation-count tests: one hot path per test binary.

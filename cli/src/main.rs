@@ -1,0 +1,2 @@
+//! The `zerortc` command line.
+fn main() {}

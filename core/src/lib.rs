@@ -1,0 +1,24 @@
+//! zerortc: a sans-I/O WebRTC stack, built performance-first.
+//!
+//! Every layer is a pure state machine or wire format: time and packets are
+//! passed in, nothing inside reads a clock, opens a socket or spawns a thread.
+//! Layers (see `DESIGN.md`): wire formats ([`rtp`], [`rtcp`]) come first; the
+//! crypto, SRTP, DTLS, ICE, SCTP and peer-connection layers build on them.
+//!
+//! Parsers never panic on bytes from the network: malformed input yields a
+//! typed error. The crate forbids `unsafe` and, outside tests, denies
+//! `unwrap`, `expect`, `panic!` and slice indexing that could panic.
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+#![warn(missing_docs)]
+
+pub mod rtcp;
+pub mod rtp;

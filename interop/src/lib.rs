@@ -1,0 +1,1 @@
+//! Interop tests against real peers. Empty until the DTLS/ICE/SCTP layers land.

@@ -1,0 +1,2 @@
+//! perf-ci: run the lab, compare with baselines, report.
+fn main() {}

@@ -1,0 +1,1 @@
+//! Hot loops shared by the profile binaries.

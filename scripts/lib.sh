@@ -29,3 +29,51 @@ ensure_rustup_component() {
         rustup component add "$1"
     fi
 }
+
+# sudo_if_needed: prints "sudo" when not root (for commands that need root).
+sudo_if_needed() { [ "$(id -u)" -ne 0 ] && echo sudo || true; }
+
+# ensure_valgrind : install valgrind from Debian (callgrind counts instructions
+# for the gungraun suites).
+ensure_valgrind() {
+    if command -v valgrind >/dev/null 2>&1; then
+        return 0
+    fi
+    say "valgrind missing: installing it with apt (instruction counts)"
+    ensure_apt valgrind
+}
+
+# locked_version CRATE : the version of CRATE recorded in Cargo.lock (empty if absent).
+locked_version() {
+    awk -v name="$1" '
+        $0 == "name = \"" name "\"" { found = 1; next }
+        found && /^version = / { gsub(/"/, "", $3); print $3; exit }
+    ' Cargo.lock
+}
+
+# ensure_cargo_tool CRATE VERSION BINARY : `cargo install CRATE --version VERSION
+# --locked` unless `BINARY --version` already reports VERSION.
+ensure_cargo_tool() {
+    local crate="$1" version="$2" binary="$3"
+    if command -v "$binary" >/dev/null 2>&1 \
+        && "$binary" --version 2>/dev/null | grep -qw -- "$version"; then
+        return 0
+    fi
+    say "installing $crate $version with cargo install (a few minutes on 2 cores)"
+    cargo install "$crate" --version "$version" --locked
+}
+
+# ensure_gungraun_runner : install gungraun-runner at exactly the version of the
+# `gungraun` library in Cargo.lock (the runner refuses any other version), plus
+# valgrind which it drives.
+ensure_gungraun_runner() {
+    ensure_valgrind
+    local version
+    version="$(locked_version gungraun)"
+    if [ -z "$version" ]; then
+        echo "gungraun is not in Cargo.lock" >&2
+        return 1
+    fi
+    ensure_cargo_tool gungraun-runner "$version" gungraun-runner
+}
+

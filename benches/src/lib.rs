@@ -1,1 +1,10 @@
-//! Shared inputs for the zerortc benchmark suites.
+//! Shared inputs and operations for the zerortc benchmark suites.
+//!
+//! Every lab tool measures the same work on the same bytes: the criterion
+//! suites (`benches/rtp.rs`, `benches/rtcp.rs`), the gungraun instruction
+//! counts (`benches/*_ir.rs`), the dhat allocation tests (`allocs/`) and the
+//! flamegraph loops (`profiles/`) all take their packets from
+//! [`rtp_inputs`] / [`rtcp_inputs`] and call the operations in [`ops`].
+
+pub mod rtcp_inputs;
+pub mod rtp_inputs;

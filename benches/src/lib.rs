@@ -6,5 +6,9 @@
 //! flamegraph loops (`profiles/`) all take their packets from
 //! [`rtp_inputs`] / [`rtcp_inputs`] and call the operations in [`ops`].
 
+pub mod ops;
 pub mod rtcp_inputs;
 pub mod rtp_inputs;
+
+pub use rtcp_inputs::rtcp_inputs;
+pub use rtp_inputs::rtp_inputs;

@@ -24,7 +24,8 @@ ensure_apt() {
 
 # ensure_rustup_component NAME : add a rustup component if missing.
 ensure_rustup_component() {
-    if ! rustup component list --installed 2>/dev/null | grep -q "^$1"; then
+    # (grep reads a here-string: with pipefail, `list | grep -q` can fail on SIGPIPE)
+    if ! grep -q "^$1" <<<"$(rustup component list --installed 2>/dev/null)"; then
         say "installing rustup component $1"
         rustup component add "$1"
     fi
@@ -56,7 +57,7 @@ locked_version() {
 ensure_cargo_tool() {
     local crate="$1" version="$2" binary="$3"
     if command -v "$binary" >/dev/null 2>&1 \
-        && "$binary" --version 2>/dev/null | grep -qw -- "$version"; then
+        && grep -qw -- "$version" <<<"$("$binary" --version 2>/dev/null)"; then
         return 0
     fi
     say "installing $crate $version with cargo install (a few minutes on 2 cores)"

@@ -251,7 +251,9 @@ impl<'a> RtpHeader<'a> {
     /// Sets the value of extension `id`, replacing an element with the same
     /// id or appending one. A raw RFC 8285 block is first turned into
     /// elements (keeping order; a two-byte block stays two-byte); an opaque
-    /// (non-RFC 8285) raw block cannot take elements.
+    /// (non-RFC 8285) raw block cannot take elements. Once edited, the block
+    /// is re-framed: padding between elements is dropped and a two-byte
+    /// block's application bits become 0.
     pub fn set_extension(&mut self, id: u8, value: &'a [u8]) -> Result<(), RtpError> {
         if id == 0 {
             return Err(RtpError::BadExtensionId(0));

@@ -3,7 +3,8 @@
 //! Order: gungraun suites (one `cargo bench --bench NAME` each), then the allocation tests, then
 //! (when asked) the criterion suites. A suite that fails is recorded and the run goes on, so one
 //! broken suite does not hide the others; `results.json` is written with whatever was
-//! collected, and the caller exits non-zero.
+//! collected, and the caller exits non-zero. A suite that runs fine but yields no figure only
+//! gets a warning: whatever the baseline expected from it fails `compare` as missing.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -184,6 +185,13 @@ impl Progress {
     }
 }
 
+fn native_cpu_flags() -> bool {
+    ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .any(|flags| flags.contains("target-cpu=native"))
+}
+
 /// Runs the plan. `results` carries the metadata (commit, time, machine); figures are added.
 pub fn execute(plan: &RunPlan, mut results: Results) -> RunOutcome {
     let started = SystemTime::now();
@@ -199,6 +207,12 @@ pub fn execute(plan: &RunPlan, mut results: Results) -> RunOutcome {
     } else {
         check_gungraun_tools()
     };
+    if !plan.ir_suites.is_empty() && native_cpu_flags() {
+        eprintln!(
+            "perf-ci: warning: RUSTFLAGS/CARGO_ENCODED_RUSTFLAGS has target-cpu=native; \
+             valgrind 3.19 dies on AVX-512 code (SIGILL), build instruction-count suites without it"
+        );
+    }
     for suite in &plan.ir_suites {
         let what = format!("gungraun {suite}");
         let began = progress.begin(&what);
@@ -269,7 +283,9 @@ pub fn execute(plan: &RunPlan, mut results: Results) -> RunOutcome {
                     results.instructions.insert(key, ir);
                 }
                 if n == 0 {
-                    failures.push(format!("{what}: no benchmark summary found"));
+                    // Not a failure by itself: figures the baseline has fail `compare` as
+                    // missing. A placeholder suite (`fn main() {}`) only earns a warning.
+                    eprintln!("    warning: {what} produced no benchmark summary");
                 }
                 progress.end(&what, began, &format!("{n} benchmarks"));
             }
@@ -308,7 +324,7 @@ pub fn execute(plan: &RunPlan, mut results: Results) -> RunOutcome {
                         let n = figures.len();
                         results.allocations.extend(figures);
                         if n == 0 {
-                            failures.push(format!("{what}: no ZERORTC_ALLOC line printed"));
+                            eprintln!("    warning: no ZERORTC_ALLOC line printed");
                         }
                         progress.end(&what, began, &format!("{n} hot paths"));
                     }

@@ -195,3 +195,13 @@ fn run_selected_suites_and_failures() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("GUNGRAUN_RUNNER=/nonexistent/gungraun-runner does not exist"));
 }
+
+#[test]
+fn run_with_no_allocation_lines_warns_and_passes() {
+    let s = setup("empty", "'nothing measured here'");
+    let o = run(&s, &["run", "--suites", "allocs"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning: no ZERORTC_ALLOC line printed"));
+    let r = Results::load(&s.root.join("reports/latest/results.json")).unwrap();
+    assert!(r.allocations.is_empty());
+}

@@ -58,11 +58,11 @@ pub fn bar_chart_svg(
         .max(f64::MIN_POSITIVE);
     let x_hi = 10f64.powf((hi.log10() + 0.05).ceil()).max(x_lo * 10.0);
     let n = rows.len();
-    // One empty row on top keeps the legend clear of the bars.
-    let y_max = ((n + 1) * 10) as i32;
+    // Two empty rows on top keep the legend clear of the bars.
+    let y_max = ((n + 2) * 10) as i32;
     let labels: Vec<String> = rows.iter().map(|(l, _, _)| short_label(l)).collect();
     let label_px = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32 * 7 + 16;
-    let height = 110 + (n as u32 + 1) * ROW_PX;
+    let height = 110 + (n as u32 + 2) * ROW_PX;
     let width = 960u32.max(label_px + 480);
 
     let mut svg = String::new();

@@ -191,7 +191,7 @@ fn missing_baseline_help(baseline: &Path, results: &Path) -> String {
 fn cmd_run(root: &Path, args: RunArgs) -> Result<u8, Failure> {
     let out = args.out.unwrap_or_else(|| root.join(DEFAULT_RESULTS));
     let mut suites = workspace::discover_suites(root);
-    let unknown = workspace::filter_suites(&mut suites.clone(), &args.suites);
+    let unknown = workspace::unknown_suites(&suites, &args.suites);
     if !unknown.is_empty() {
         return Err(io_error(format!(
             "unknown suite(s): {} (known: {}, allocs)",

@@ -1,1 +1,36 @@
-//! RTCP packets (RFC 3550, RFC 4585, RFC 5104, RFC 3611, transport-cc).
+//! RTCP: the RTP control protocol, wire format only.
+//!
+//! Zero-copy parsing of RTCP packets and compound packets, and marshalling
+//! into caller-provided buffers, with no heap allocation for realistic
+//! packets. Implements:
+//!
+//! - RFC 3550 (RTP): common header, SR, RR, SDES, BYE, APP, compound packets
+//!   (section 6.1) — [`header`](RtcpHeader), [`SenderReport`],
+//!   [`ReceiverReport`], [`RtcpCompound`];
+//! - RFC 5506 (reduced-size RTCP): the parser accepts any single packet;
+//!   [`check_compound`] applies the RFC 3550 rules only when asked.
+//!
+//! Not here: RTCP scheduling, statistics, SRTCP (see the `interceptor` and
+//! `srtp` layers).
+
+mod compound;
+mod error;
+mod header;
+mod packet;
+mod report;
+mod wire;
+
+pub use compound::{
+    CompoundMode, RtcpCompound, RtcpCompoundWriter, check_compound, marshal_compound,
+    parse_compound,
+};
+pub use error::{CompoundRule, RtcpError, SdesError, TwccError};
+pub use header::{
+    FMT_APPLICATION_LAYER, FMT_FIR, FMT_GENERIC_NACK, FMT_PLI, FMT_TRANSPORT_CC, PT_APP,
+    PT_EXTENDED_REPORT, PT_GOODBYE, PT_PAYLOAD_FEEDBACK, PT_RECEIVER_REPORT, PT_SENDER_REPORT,
+    PT_SOURCE_DESCRIPTION, PT_TRANSPORT_FEEDBACK, RawPacket, RtcpHeader,
+};
+pub use packet::RtcpPacket;
+pub use report::{
+    MAX_REPORTS, ReceiverReport, ReceptionReport, ReportBlocks, SenderInfo, SenderReport,
+};

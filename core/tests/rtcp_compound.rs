@@ -106,3 +106,96 @@ fn writer_padding() {
         Err(RtcpError::BufferTooSmall { .. })
     ));
 }
+
+/// Chromium-style compound: RR without blocks, then SDES with one CNAME of
+/// 16 characters.
+const CHROME_RR_SDES: [u8; 36] = [
+    0x80, 201, 0x00, 0x01, // RR, RC=0, length 1
+    0x5a, 0x1b, 0x2c, 0x3d, // sender SSRC
+    0x81, 202, 0x00, 0x06, // SDES, SC=1, length 6
+    0x5a, 0x1b, 0x2c, 0x3d, // chunk SSRC
+    0x01, 0x10, b'C', b'h', // CNAME, 16 bytes
+    b'r', b'o', b'm', b'e', //
+    b'C', b'N', b'A', b'M', //
+    b'E', b'1', b'2', b'3', //
+    b'4', b'5', 0x00, 0x00, // END + pad
+];
+
+#[test]
+fn chromium_rr_sdes() {
+    let packets: Vec<_> = parse_compound(&CHROME_RR_SDES)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(packets.len(), 2);
+    let RtcpPacket::ReceiverReport(rr) = &packets[0] else {
+        panic!("expected RR");
+    };
+    assert_eq!(rr.ssrc, 0x5a1b_2c3d);
+    assert!(rr.reports.is_empty());
+    let RtcpPacket::SourceDescription(sdes) = &packets[1] else {
+        panic!("expected SDES");
+    };
+    assert_eq!(sdes.cname(), Some((0x5a1b_2c3d, &b"ChromeCNAME12345"[..])));
+    let chunks: Vec<_> = sdes.chunks().collect();
+    assert_eq!(chunks.len(), 1);
+    let items: Vec<_> = chunks[0].items.clone().collect();
+    assert_eq!(items, vec![SdesItem::cname(b"ChromeCNAME12345")]);
+    assert_eq!(check_compound(&CHROME_RR_SDES, CompoundMode::Full), Ok(2));
+    let mut out = [0u8; 36];
+    assert_eq!(marshal_compound(&packets, &mut out).unwrap(), 36);
+    assert_eq!(out, CHROME_RR_SDES);
+    // Built from logical content: same bytes.
+    let items = [SdesItem::cname(b"ChromeCNAME12345")];
+    let chunks = [SdesChunk {
+        ssrc: 0x5a1b_2c3d,
+        items: &items,
+    }];
+    let mut out2 = [0u8; 36];
+    let mut w = RtcpCompoundWriter::new(&mut out2);
+    w.push(
+        &ReceiverReport {
+            ssrc: 0x5a1b_2c3d,
+            ..Default::default()
+        }
+        .into(),
+    )
+    .unwrap();
+    w.push(&SourceDescription::new(&chunks).unwrap().into())
+        .unwrap();
+    assert_eq!(w.finish(), 36);
+    assert_eq!(out2, CHROME_RR_SDES);
+}
+
+#[test]
+fn compound_rules_cname_and_padding() {
+    // RR alone: no CNAME.
+    assert_eq!(
+        check_compound(&CHROME_RR_SDES[..8], CompoundMode::Full),
+        Err(RtcpError::CompoundRule(CompoundRule::MissingCname))
+    );
+    assert_eq!(
+        check_compound(&CHROME_RR_SDES[..8], CompoundMode::ReducedSize),
+        Ok(1)
+    );
+    // Padding on the first packet (P bit, length 2, 4 bytes of padding).
+    let mut padded = vec![0xa0, 201, 0x00, 0x02, 0x5a, 0x1b, 0x2c, 0x3d, 0, 0, 0, 4];
+    padded.extend_from_slice(&CHROME_RR_SDES[8..]);
+    assert_eq!(parse_compound(&padded).filter(|r| r.is_ok()).count(), 2);
+    assert_eq!(
+        check_compound(&padded, CompoundMode::Full),
+        Err(RtcpError::PaddingNotLast)
+    );
+    assert_eq!(check_compound(&padded, CompoundMode::ReducedSize), Ok(2));
+}
+
+#[test]
+fn sdes_item_past_chunk_in_compound() {
+    let mut bad = CHROME_RR_SDES;
+    bad[17] = 0x40; // CNAME length 64, past the packet
+    let results: Vec<_> = parse_compound(&bad).collect();
+    assert_eq!(results.len(), 2);
+    assert_eq!(
+        results[1],
+        Err(RtcpError::InvalidSdes(SdesError::ItemOverrun))
+    );
+}

@@ -118,8 +118,8 @@ pub fn check_compound(buf: &[u8], mode: CompoundMode) -> Result<usize, RtcpError
     Ok(count)
 }
 
-fn packet_has_cname(_packet: &RtcpPacket<'_>) -> bool {
-    false
+fn packet_has_cname(packet: &RtcpPacket<'_>) -> bool {
+    matches!(packet, RtcpPacket::SourceDescription(sdes) if sdes.cname().is_some())
 }
 
 /// Writes several packets one after the other into a caller buffer.

@@ -6,20 +6,26 @@
 //!
 //! - RFC 3550 (RTP): common header, SR, RR, SDES, BYE, APP, compound packets
 //!   (section 6.1) — [`header`](RtcpHeader), [`SenderReport`],
-//!   [`ReceiverReport`], [`RtcpCompound`];
+//!   [`ReceiverReport`], [`SourceDescription`], [`Goodbye`], [`App`],
+//!   [`RtcpCompound`];
 //! - RFC 5506 (reduced-size RTCP): the parser accepts any single packet;
 //!   [`check_compound`] applies the RFC 3550 rules only when asked.
 //!
 //! Not here: RTCP scheduling, statistics, SRTCP (see the `interceptor` and
 //! `srtp` layers).
 
+mod app;
+mod bye;
 mod compound;
 mod error;
 mod header;
 mod packet;
 mod report;
+mod sdes;
 mod wire;
 
+pub use app::App;
+pub use bye::{ByeSources, Goodbye};
 pub use compound::{
     CompoundMode, RtcpCompound, RtcpCompoundWriter, check_compound, marshal_compound,
     parse_compound,
@@ -33,4 +39,7 @@ pub use header::{
 pub use packet::RtcpPacket;
 pub use report::{
     MAX_REPORTS, ReceiverReport, ReceptionReport, ReportBlocks, SenderInfo, SenderReport,
+};
+pub use sdes::{
+    SdesChunk, SdesChunkView, SdesChunks, SdesItem, SdesItemType, SdesItems, SourceDescription,
 };

@@ -1,8 +1,14 @@
 //! [`RtcpPacket`]: any one RTCP packet, decoded by packet type and FMT.
 
+use super::app::App;
+use super::bye::Goodbye;
 use super::error::RtcpError;
-use super::header::{PT_RECEIVER_REPORT, PT_SENDER_REPORT, RawPacket, RtcpHeader};
+use super::header::{
+    PT_APP, PT_GOODBYE, PT_RECEIVER_REPORT, PT_SENDER_REPORT, PT_SOURCE_DESCRIPTION, RawPacket,
+    RtcpHeader,
+};
 use super::report::{ReceiverReport, SenderReport};
+use super::sdes::SourceDescription;
 use super::wire::Writer;
 
 /// One RTCP packet, borrowing the buffer it was parsed from.
@@ -18,6 +24,12 @@ pub enum RtcpPacket<'a> {
     SenderReport(SenderReport<'a>),
     /// Receiver report (PT 201).
     ReceiverReport(ReceiverReport<'a>),
+    /// Source description (PT 202).
+    SourceDescription(SourceDescription<'a>),
+    /// Goodbye (PT 203).
+    Goodbye(Goodbye<'a>),
+    /// Application-defined (PT 204).
+    App(App<'a>),
     /// A packet type or feedback format that is not decoded.
     Unknown {
         /// The header as on the wire (padding bit included).
@@ -38,6 +50,11 @@ impl<'a> RtcpPacket<'a> {
         Ok(match raw.header.packet_type {
             PT_SENDER_REPORT => RtcpPacket::SenderReport(SenderReport::from_raw(raw)?),
             PT_RECEIVER_REPORT => RtcpPacket::ReceiverReport(ReceiverReport::from_raw(raw)?),
+            PT_SOURCE_DESCRIPTION => {
+                RtcpPacket::SourceDescription(SourceDescription::from_raw(raw)?)
+            }
+            PT_GOODBYE => RtcpPacket::Goodbye(Goodbye::from_raw(raw)?),
+            PT_APP => RtcpPacket::App(App::from_raw(raw)?),
             _ => RtcpPacket::Unknown {
                 header: raw.header,
                 body: raw.bytes.get(RtcpHeader::SIZE..).unwrap_or_default(),
@@ -50,6 +67,9 @@ impl<'a> RtcpPacket<'a> {
         match self {
             RtcpPacket::SenderReport(_) => PT_SENDER_REPORT,
             RtcpPacket::ReceiverReport(_) => PT_RECEIVER_REPORT,
+            RtcpPacket::SourceDescription(_) => PT_SOURCE_DESCRIPTION,
+            RtcpPacket::Goodbye(_) => PT_GOODBYE,
+            RtcpPacket::App(_) => PT_APP,
             RtcpPacket::Unknown { header, .. } => header.packet_type,
         }
     }
@@ -59,6 +79,9 @@ impl<'a> RtcpPacket<'a> {
         match self {
             RtcpPacket::SenderReport(p) => p.marshal_size(),
             RtcpPacket::ReceiverReport(p) => p.marshal_size(),
+            RtcpPacket::SourceDescription(p) => p.marshal_size(),
+            RtcpPacket::Goodbye(p) => p.marshal_size(),
+            RtcpPacket::App(p) => p.marshal_size(),
             RtcpPacket::Unknown { body, .. } => RtcpHeader::SIZE + body.len(),
         }
     }
@@ -68,6 +91,9 @@ impl<'a> RtcpPacket<'a> {
         match self {
             RtcpPacket::SenderReport(p) => p.marshal_to(out),
             RtcpPacket::ReceiverReport(p) => p.marshal_to(out),
+            RtcpPacket::SourceDescription(p) => p.marshal_to(out),
+            RtcpPacket::Goodbye(p) => p.marshal_to(out),
+            RtcpPacket::App(p) => p.marshal_to(out),
             RtcpPacket::Unknown { header, body } => {
                 let size = RtcpHeader::SIZE + body.len();
                 if header.packet_len() != size {
@@ -94,5 +120,23 @@ impl<'a> From<SenderReport<'a>> for RtcpPacket<'a> {
 impl<'a> From<ReceiverReport<'a>> for RtcpPacket<'a> {
     fn from(p: ReceiverReport<'a>) -> Self {
         RtcpPacket::ReceiverReport(p)
+    }
+}
+
+impl<'a> From<SourceDescription<'a>> for RtcpPacket<'a> {
+    fn from(p: SourceDescription<'a>) -> Self {
+        RtcpPacket::SourceDescription(p)
+    }
+}
+
+impl<'a> From<Goodbye<'a>> for RtcpPacket<'a> {
+    fn from(p: Goodbye<'a>) -> Self {
+        RtcpPacket::Goodbye(p)
+    }
+}
+
+impl<'a> From<App<'a>> for RtcpPacket<'a> {
+    fn from(p: App<'a>) -> Self {
+        RtcpPacket::App(p)
     }
 }

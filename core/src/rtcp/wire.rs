@@ -17,6 +17,14 @@ impl<'a> Reader<'a> {
         Reader { buf, pos: 0 }
     }
 
+    pub(crate) fn remaining(&self) -> usize {
+        self.buf.len().saturating_sub(self.pos)
+    }
+
+    pub(crate) fn position(&self) -> usize {
+        self.pos
+    }
+
     pub(crate) fn rest(&self) -> &'a [u8] {
         self.buf.get(self.pos..).unwrap_or_default()
     }
@@ -97,6 +105,18 @@ impl<'b> Writer<'b> {
         Ok(())
     }
 
+    pub(crate) fn zeros(&mut self, n: usize) -> Result<(), RtcpError> {
+        let end = self.pos.saturating_add(n);
+        let got = self.buf.len();
+        let dst = self
+            .buf
+            .get_mut(self.pos..end)
+            .ok_or(RtcpError::BufferTooSmall { needed: end, got })?;
+        dst.fill(0);
+        self.pos = end;
+        Ok(())
+    }
+
     pub(crate) fn u8(&mut self, v: u8) -> Result<(), RtcpError> {
         self.put(&[v])
     }
@@ -117,4 +137,9 @@ impl<'b> Writer<'b> {
     pub(crate) fn u64(&mut self, v: u64) -> Result<(), RtcpError> {
         self.put(&v.to_be_bytes())
     }
+}
+
+/// Rounds `n` up to the next multiple of 4.
+pub(crate) const fn align4(n: usize) -> usize {
+    (n + 3) & !3
 }

@@ -8,6 +8,10 @@
 //!   (section 6.1) — [`header`](RtcpHeader), [`SenderReport`],
 //!   [`ReceiverReport`], [`SourceDescription`], [`Goodbye`], [`App`],
 //!   [`RtcpCompound`];
+//! - RFC 4585 (AVPF feedback): generic NACK ([`GenericNack`]), PLI
+//!   ([`PictureLossIndication`]);
+//! - RFC 5104 (codec control): FIR ([`FullIntraRequest`]);
+//! - draft-alvestrand-rmcat-remb: [`Remb`];
 //! - RFC 5506 (reduced-size RTCP): the parser accepts any single packet;
 //!   [`check_compound`] applies the RFC 3550 rules only when asked.
 //!
@@ -18,7 +22,9 @@ mod app;
 mod bye;
 mod compound;
 mod error;
+mod feedback;
 mod header;
+mod item_list;
 mod packet;
 mod report;
 mod sdes;
@@ -31,11 +37,16 @@ pub use compound::{
     parse_compound,
 };
 pub use error::{CompoundRule, RtcpError, SdesError, TwccError};
+pub use feedback::{
+    FirEntry, FullIntraRequest, GenericNack, NackPair, NackPairs, PictureLossIndication,
+    REMB_IDENTIFIER, Remb, nack_pairs_from_lost,
+};
 pub use header::{
     FMT_APPLICATION_LAYER, FMT_FIR, FMT_GENERIC_NACK, FMT_PLI, FMT_TRANSPORT_CC, PT_APP,
     PT_EXTENDED_REPORT, PT_GOODBYE, PT_PAYLOAD_FEEDBACK, PT_RECEIVER_REPORT, PT_SENDER_REPORT,
     PT_SOURCE_DESCRIPTION, PT_TRANSPORT_FEEDBACK, RawPacket, RtcpHeader,
 };
+pub use item_list::{FixedSizeItem, ItemIter, ItemList};
 pub use packet::RtcpPacket;
 pub use report::{
     MAX_REPORTS, ReceiverReport, ReceptionReport, ReportBlocks, SenderInfo, SenderReport,

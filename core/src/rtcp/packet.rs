@@ -3,9 +3,11 @@
 use super::app::App;
 use super::bye::Goodbye;
 use super::error::RtcpError;
+use super::feedback::{FullIntraRequest, GenericNack, PictureLossIndication, Remb};
 use super::header::{
-    PT_APP, PT_GOODBYE, PT_RECEIVER_REPORT, PT_SENDER_REPORT, PT_SOURCE_DESCRIPTION, RawPacket,
-    RtcpHeader,
+    FMT_APPLICATION_LAYER, FMT_FIR, FMT_GENERIC_NACK, FMT_PLI, PT_APP, PT_GOODBYE,
+    PT_PAYLOAD_FEEDBACK, PT_RECEIVER_REPORT, PT_SENDER_REPORT, PT_SOURCE_DESCRIPTION,
+    PT_TRANSPORT_FEEDBACK, RawPacket, RtcpHeader,
 };
 use super::report::{ReceiverReport, SenderReport};
 use super::sdes::SourceDescription;
@@ -30,6 +32,14 @@ pub enum RtcpPacket<'a> {
     Goodbye(Goodbye<'a>),
     /// Application-defined (PT 204).
     App(App<'a>),
+    /// Generic NACK (RTPFB FMT 1).
+    GenericNack(GenericNack<'a>),
+    /// Picture loss indication (PSFB FMT 1).
+    PictureLossIndication(PictureLossIndication),
+    /// Full intra request (PSFB FMT 4).
+    FullIntraRequest(FullIntraRequest<'a>),
+    /// Receiver estimated maximum bitrate (PSFB FMT 15, "REMB").
+    Remb(Remb<'a>),
     /// A packet type or feedback format that is not decoded.
     Unknown {
         /// The header as on the wire (padding bit included).
@@ -55,6 +65,20 @@ impl<'a> RtcpPacket<'a> {
             }
             PT_GOODBYE => RtcpPacket::Goodbye(Goodbye::from_raw(raw)?),
             PT_APP => RtcpPacket::App(App::from_raw(raw)?),
+            PT_TRANSPORT_FEEDBACK if raw.header.count == FMT_GENERIC_NACK => {
+                RtcpPacket::GenericNack(GenericNack::from_raw(raw)?)
+            }
+            PT_PAYLOAD_FEEDBACK if raw.header.count == FMT_PLI => {
+                RtcpPacket::PictureLossIndication(PictureLossIndication::from_raw(raw)?)
+            }
+            PT_PAYLOAD_FEEDBACK if raw.header.count == FMT_FIR => {
+                RtcpPacket::FullIntraRequest(FullIntraRequest::from_raw(raw)?)
+            }
+            PT_PAYLOAD_FEEDBACK
+                if raw.header.count == FMT_APPLICATION_LAYER && Remb::is_remb_body(raw.body) =>
+            {
+                RtcpPacket::Remb(Remb::from_raw(raw)?)
+            }
             _ => RtcpPacket::Unknown {
                 header: raw.header,
                 body: raw.bytes.get(RtcpHeader::SIZE..).unwrap_or_default(),
@@ -70,6 +94,10 @@ impl<'a> RtcpPacket<'a> {
             RtcpPacket::SourceDescription(_) => PT_SOURCE_DESCRIPTION,
             RtcpPacket::Goodbye(_) => PT_GOODBYE,
             RtcpPacket::App(_) => PT_APP,
+            RtcpPacket::GenericNack(_) => PT_TRANSPORT_FEEDBACK,
+            RtcpPacket::PictureLossIndication(_)
+            | RtcpPacket::FullIntraRequest(_)
+            | RtcpPacket::Remb(_) => PT_PAYLOAD_FEEDBACK,
             RtcpPacket::Unknown { header, .. } => header.packet_type,
         }
     }
@@ -82,6 +110,10 @@ impl<'a> RtcpPacket<'a> {
             RtcpPacket::SourceDescription(p) => p.marshal_size(),
             RtcpPacket::Goodbye(p) => p.marshal_size(),
             RtcpPacket::App(p) => p.marshal_size(),
+            RtcpPacket::GenericNack(p) => p.marshal_size(),
+            RtcpPacket::PictureLossIndication(p) => p.marshal_size(),
+            RtcpPacket::FullIntraRequest(p) => p.marshal_size(),
+            RtcpPacket::Remb(p) => p.marshal_size(),
             RtcpPacket::Unknown { body, .. } => RtcpHeader::SIZE + body.len(),
         }
     }
@@ -94,6 +126,10 @@ impl<'a> RtcpPacket<'a> {
             RtcpPacket::SourceDescription(p) => p.marshal_to(out),
             RtcpPacket::Goodbye(p) => p.marshal_to(out),
             RtcpPacket::App(p) => p.marshal_to(out),
+            RtcpPacket::GenericNack(p) => p.marshal_to(out),
+            RtcpPacket::PictureLossIndication(p) => p.marshal_to(out),
+            RtcpPacket::FullIntraRequest(p) => p.marshal_to(out),
+            RtcpPacket::Remb(p) => p.marshal_to(out),
             RtcpPacket::Unknown { header, body } => {
                 let size = RtcpHeader::SIZE + body.len();
                 if header.packet_len() != size {
@@ -138,5 +174,29 @@ impl<'a> From<Goodbye<'a>> for RtcpPacket<'a> {
 impl<'a> From<App<'a>> for RtcpPacket<'a> {
     fn from(p: App<'a>) -> Self {
         RtcpPacket::App(p)
+    }
+}
+
+impl<'a> From<GenericNack<'a>> for RtcpPacket<'a> {
+    fn from(p: GenericNack<'a>) -> Self {
+        RtcpPacket::GenericNack(p)
+    }
+}
+
+impl<'a> From<PictureLossIndication> for RtcpPacket<'a> {
+    fn from(p: PictureLossIndication) -> Self {
+        RtcpPacket::PictureLossIndication(p)
+    }
+}
+
+impl<'a> From<FullIntraRequest<'a>> for RtcpPacket<'a> {
+    fn from(p: FullIntraRequest<'a>) -> Self {
+        RtcpPacket::FullIntraRequest(p)
+    }
+}
+
+impl<'a> From<Remb<'a>> for RtcpPacket<'a> {
+    fn from(p: Remb<'a>) -> Self {
+        RtcpPacket::Remb(p)
     }
 }

@@ -12,6 +12,8 @@
 //!   ([`PictureLossIndication`]);
 //! - RFC 5104 (codec control): FIR ([`FullIntraRequest`]);
 //! - draft-alvestrand-rmcat-remb: [`Remb`];
+//! - draft-holmer-rmcat-transport-wide-cc-extensions-01: [`TransportCc`],
+//!   [`TwccBuilder`];
 //! - RFC 5506 (reduced-size RTCP): the parser accepts any single packet;
 //!   [`check_compound`] applies the RFC 3550 rules only when asked.
 //!
@@ -28,6 +30,7 @@ mod item_list;
 mod packet;
 mod report;
 mod sdes;
+mod twcc;
 mod wire;
 
 pub use app::App;
@@ -53,4 +56,8 @@ pub use report::{
 };
 pub use sdes::{
     SdesChunk, SdesChunkView, SdesChunks, SdesItem, SdesItemType, SdesItems, SourceDescription,
+};
+pub use twcc::{
+    PacketChunk, PacketStatus, TWCC_DELTA_TICK_US, TWCC_MAX_RUN_LENGTH, TWCC_REFERENCE_TICK_US,
+    TransportCc, TwccBuilder, TwccPacketReport, TwccPackets,
 };

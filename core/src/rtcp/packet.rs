@@ -5,12 +5,13 @@ use super::bye::Goodbye;
 use super::error::RtcpError;
 use super::feedback::{FullIntraRequest, GenericNack, PictureLossIndication, Remb};
 use super::header::{
-    FMT_APPLICATION_LAYER, FMT_FIR, FMT_GENERIC_NACK, FMT_PLI, PT_APP, PT_GOODBYE,
-    PT_PAYLOAD_FEEDBACK, PT_RECEIVER_REPORT, PT_SENDER_REPORT, PT_SOURCE_DESCRIPTION,
+    FMT_APPLICATION_LAYER, FMT_FIR, FMT_GENERIC_NACK, FMT_PLI, FMT_TRANSPORT_CC, PT_APP,
+    PT_GOODBYE, PT_PAYLOAD_FEEDBACK, PT_RECEIVER_REPORT, PT_SENDER_REPORT, PT_SOURCE_DESCRIPTION,
     PT_TRANSPORT_FEEDBACK, RawPacket, RtcpHeader,
 };
 use super::report::{ReceiverReport, SenderReport};
 use super::sdes::SourceDescription;
+use super::twcc::TransportCc;
 use super::wire::Writer;
 
 /// One RTCP packet, borrowing the buffer it was parsed from.
@@ -40,6 +41,8 @@ pub enum RtcpPacket<'a> {
     FullIntraRequest(FullIntraRequest<'a>),
     /// Receiver estimated maximum bitrate (PSFB FMT 15, "REMB").
     Remb(Remb<'a>),
+    /// Transport-wide congestion control feedback (RTPFB FMT 15).
+    TransportCc(TransportCc<'a>),
     /// A packet type or feedback format that is not decoded.
     Unknown {
         /// The header as on the wire (padding bit included).
@@ -68,6 +71,9 @@ impl<'a> RtcpPacket<'a> {
             PT_TRANSPORT_FEEDBACK if raw.header.count == FMT_GENERIC_NACK => {
                 RtcpPacket::GenericNack(GenericNack::from_raw(raw)?)
             }
+            PT_TRANSPORT_FEEDBACK if raw.header.count == FMT_TRANSPORT_CC => {
+                RtcpPacket::TransportCc(TransportCc::from_raw(raw)?)
+            }
             PT_PAYLOAD_FEEDBACK if raw.header.count == FMT_PLI => {
                 RtcpPacket::PictureLossIndication(PictureLossIndication::from_raw(raw)?)
             }
@@ -94,7 +100,7 @@ impl<'a> RtcpPacket<'a> {
             RtcpPacket::SourceDescription(_) => PT_SOURCE_DESCRIPTION,
             RtcpPacket::Goodbye(_) => PT_GOODBYE,
             RtcpPacket::App(_) => PT_APP,
-            RtcpPacket::GenericNack(_) => PT_TRANSPORT_FEEDBACK,
+            RtcpPacket::GenericNack(_) | RtcpPacket::TransportCc(_) => PT_TRANSPORT_FEEDBACK,
             RtcpPacket::PictureLossIndication(_)
             | RtcpPacket::FullIntraRequest(_)
             | RtcpPacket::Remb(_) => PT_PAYLOAD_FEEDBACK,
@@ -114,6 +120,7 @@ impl<'a> RtcpPacket<'a> {
             RtcpPacket::PictureLossIndication(p) => p.marshal_size(),
             RtcpPacket::FullIntraRequest(p) => p.marshal_size(),
             RtcpPacket::Remb(p) => p.marshal_size(),
+            RtcpPacket::TransportCc(p) => p.marshal_size(),
             RtcpPacket::Unknown { body, .. } => RtcpHeader::SIZE + body.len(),
         }
     }
@@ -130,6 +137,7 @@ impl<'a> RtcpPacket<'a> {
             RtcpPacket::PictureLossIndication(p) => p.marshal_to(out),
             RtcpPacket::FullIntraRequest(p) => p.marshal_to(out),
             RtcpPacket::Remb(p) => p.marshal_to(out),
+            RtcpPacket::TransportCc(p) => p.marshal_to(out),
             RtcpPacket::Unknown { header, body } => {
                 let size = RtcpHeader::SIZE + body.len();
                 if header.packet_len() != size {
@@ -198,5 +206,11 @@ impl<'a> From<FullIntraRequest<'a>> for RtcpPacket<'a> {
 impl<'a> From<Remb<'a>> for RtcpPacket<'a> {
     fn from(p: Remb<'a>) -> Self {
         RtcpPacket::Remb(p)
+    }
+}
+
+impl<'a> From<TransportCc<'a>> for RtcpPacket<'a> {
+    fn from(p: TransportCc<'a>) -> Self {
+        RtcpPacket::TransportCc(p)
     }
 }

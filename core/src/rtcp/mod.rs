@@ -14,6 +14,7 @@
 //! - draft-alvestrand-rmcat-remb: [`Remb`];
 //! - draft-holmer-rmcat-transport-wide-cc-extensions-01: [`TransportCc`],
 //!   [`TwccBuilder`];
+//! - RFC 3611 (XR): RRTR and DLRR blocks ([`ExtendedReport`], [`XrBlock`]);
 //! - RFC 5506 (reduced-size RTCP): the parser accepts any single packet;
 //!   [`check_compound`] applies the RFC 3550 rules only when asked.
 //!
@@ -32,6 +33,7 @@ mod report;
 mod sdes;
 mod twcc;
 mod wire;
+mod xr;
 
 pub use app::App;
 pub use bye::{ByeSources, Goodbye};
@@ -60,4 +62,7 @@ pub use sdes::{
 pub use twcc::{
     PacketChunk, PacketStatus, TWCC_DELTA_TICK_US, TWCC_MAX_RUN_LENGTH, TWCC_REFERENCE_TICK_US,
     TransportCc, TwccBuilder, TwccPacketReport, TwccPackets,
+};
+pub use xr::{
+    DlrrSubBlock, ExtendedReport, XR_BT_DLRR, XR_BT_RECEIVER_REFERENCE_TIME, XrBlock, XrBlocks,
 };

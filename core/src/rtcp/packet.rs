@@ -6,13 +6,14 @@ use super::error::RtcpError;
 use super::feedback::{FullIntraRequest, GenericNack, PictureLossIndication, Remb};
 use super::header::{
     FMT_APPLICATION_LAYER, FMT_FIR, FMT_GENERIC_NACK, FMT_PLI, FMT_TRANSPORT_CC, PT_APP,
-    PT_GOODBYE, PT_PAYLOAD_FEEDBACK, PT_RECEIVER_REPORT, PT_SENDER_REPORT, PT_SOURCE_DESCRIPTION,
-    PT_TRANSPORT_FEEDBACK, RawPacket, RtcpHeader,
+    PT_EXTENDED_REPORT, PT_GOODBYE, PT_PAYLOAD_FEEDBACK, PT_RECEIVER_REPORT, PT_SENDER_REPORT,
+    PT_SOURCE_DESCRIPTION, PT_TRANSPORT_FEEDBACK, RawPacket, RtcpHeader,
 };
 use super::report::{ReceiverReport, SenderReport};
 use super::sdes::SourceDescription;
 use super::twcc::TransportCc;
 use super::wire::Writer;
+use super::xr::ExtendedReport;
 
 /// One RTCP packet, borrowing the buffer it was parsed from.
 ///
@@ -43,6 +44,8 @@ pub enum RtcpPacket<'a> {
     Remb(Remb<'a>),
     /// Transport-wide congestion control feedback (RTPFB FMT 15).
     TransportCc(TransportCc<'a>),
+    /// Extended report (PT 207).
+    ExtendedReport(ExtendedReport<'a>),
     /// A packet type or feedback format that is not decoded.
     Unknown {
         /// The header as on the wire (padding bit included).
@@ -71,6 +74,7 @@ impl<'a> RtcpPacket<'a> {
             PT_TRANSPORT_FEEDBACK if raw.header.count == FMT_GENERIC_NACK => {
                 RtcpPacket::GenericNack(GenericNack::from_raw(raw)?)
             }
+            PT_EXTENDED_REPORT => RtcpPacket::ExtendedReport(ExtendedReport::from_raw(raw)?),
             PT_TRANSPORT_FEEDBACK if raw.header.count == FMT_TRANSPORT_CC => {
                 RtcpPacket::TransportCc(TransportCc::from_raw(raw)?)
             }
@@ -100,6 +104,7 @@ impl<'a> RtcpPacket<'a> {
             RtcpPacket::SourceDescription(_) => PT_SOURCE_DESCRIPTION,
             RtcpPacket::Goodbye(_) => PT_GOODBYE,
             RtcpPacket::App(_) => PT_APP,
+            RtcpPacket::ExtendedReport(_) => PT_EXTENDED_REPORT,
             RtcpPacket::GenericNack(_) | RtcpPacket::TransportCc(_) => PT_TRANSPORT_FEEDBACK,
             RtcpPacket::PictureLossIndication(_)
             | RtcpPacket::FullIntraRequest(_)
@@ -120,6 +125,7 @@ impl<'a> RtcpPacket<'a> {
             RtcpPacket::PictureLossIndication(p) => p.marshal_size(),
             RtcpPacket::FullIntraRequest(p) => p.marshal_size(),
             RtcpPacket::Remb(p) => p.marshal_size(),
+            RtcpPacket::ExtendedReport(p) => p.marshal_size(),
             RtcpPacket::TransportCc(p) => p.marshal_size(),
             RtcpPacket::Unknown { body, .. } => RtcpHeader::SIZE + body.len(),
         }
@@ -137,6 +143,7 @@ impl<'a> RtcpPacket<'a> {
             RtcpPacket::PictureLossIndication(p) => p.marshal_to(out),
             RtcpPacket::FullIntraRequest(p) => p.marshal_to(out),
             RtcpPacket::Remb(p) => p.marshal_to(out),
+            RtcpPacket::ExtendedReport(p) => p.marshal_to(out),
             RtcpPacket::TransportCc(p) => p.marshal_to(out),
             RtcpPacket::Unknown { header, body } => {
                 let size = RtcpHeader::SIZE + body.len();
@@ -212,5 +219,11 @@ impl<'a> From<Remb<'a>> for RtcpPacket<'a> {
 impl<'a> From<TransportCc<'a>> for RtcpPacket<'a> {
     fn from(p: TransportCc<'a>) -> Self {
         RtcpPacket::TransportCc(p)
+    }
+}
+
+impl<'a> From<ExtendedReport<'a>> for RtcpPacket<'a> {
+    fn from(p: ExtendedReport<'a>) -> Self {
+        RtcpPacket::ExtendedReport(p)
     }
 }

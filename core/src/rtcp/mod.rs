@@ -18,6 +18,46 @@
 //! - RFC 5506 (reduced-size RTCP): the parser accepts any single packet;
 //!   [`check_compound`] applies the RFC 3550 rules only when asked.
 //!
+//! How it fits together:
+//!
+//! - [`parse_compound`] / [`RtcpCompound`] walk a buffer packet by packet,
+//!   yielding `Result<RtcpPacket<'a>, RtcpError>` and stopping after the
+//!   first error. Every packet type also has `parse(buf)` (a buffer holding
+//!   exactly that one packet) and `from_raw(&RawPacket)` (a packet already
+//!   cut by [`RawPacket::split`]).
+//! - Every packet type, and [`RtcpPacket`], has `marshal_size()` and
+//!   `marshal_to(&self, out: &mut [u8]) -> Result<usize, RtcpError>`;
+//!   [`RtcpCompoundWriter`] and [`marshal_compound`] concatenate packets.
+//! - Views borrow the input. Variable lists are zero-copy: SDES chunks, XR
+//!   blocks, NACK pairs, FIR entries and REMB SSRCs keep their wire bytes
+//!   when parsed and borrow a caller slice when built ([`ItemList`]); SR/RR
+//!   blocks and BYE sources sit in `ArrayVec`s of 31. Parse → marshal is
+//!   byte-identical for unpadded packets.
+//! - Padding: checked on parse (count ≥ 1, within the packet) and stripped;
+//!   accepted on any packet of a compound because each length field covers
+//!   its own padding; [`check_compound`] in [`CompoundMode::Full`] rejects
+//!   it on all but the last packet. Marshalling writes no padding except
+//!   for transport-cc (1 to 3 bytes, P bit) and
+//!   [`RtcpCompoundWriter::finish_with_padding`].
+//! - Unknown packet types and feedback formats (including application layer
+//!   feedback that is not REMB) are [`RtcpPacket::Unknown`], not errors.
+//!
+//! ```
+//! use zerortc::rtcp::{RtcpPacket, parse_compound, GenericNack, nack_pairs_from_lost};
+//!
+//! // Build a NACK into a stack buffer, then walk it as a (reduced-size) compound.
+//! let pairs = nack_pairs_from_lost([100, 101, 105]);
+//! let mut buf = [0u8; 64];
+//! let n = GenericNack::new(0x1111, 0x2222, &pairs).marshal_to(&mut buf)?;
+//! for packet in parse_compound(&buf[..n]) {
+//!     if let RtcpPacket::GenericNack(nack) = packet? {
+//!         let lost: Vec<u16> = nack.lost_sequence_numbers().collect();
+//!         assert_eq!(lost, [100, 101, 105]);
+//!     }
+//! }
+//! # Ok::<(), zerortc::rtcp::RtcpError>(())
+//! ```
+//!
 //! Not here: RTCP scheduling, statistics, SRTCP (see the `interceptor` and
 //! `srtp` layers).
 

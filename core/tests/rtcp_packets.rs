@@ -219,6 +219,13 @@ fn every_type_in_one_compound() {
         &packets[11],
         RtcpPacket::Unknown { header, body } if header.packet_type == 209 && header.count == 3 && body.len() == 4
     ));
+    let names: Vec<_> = packets.iter().map(RtcpPacket::name).collect();
+    assert_eq!(
+        names,
+        [
+            "SR", "RR", "SDES", "BYE", "APP", "NACK", "PLI", "FIR", "REMB", "TWCC", "XR", "unknown"
+        ]
+    );
     for p in &packets {
         assert_eq!(p.packet_type(), {
             let mut out = vec![0u8; p.marshal_size()];

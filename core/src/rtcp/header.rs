@@ -45,6 +45,13 @@ pub const FMT_FIR: u8 = 4;
 /// PSFB FMT 15: application layer feedback (REMB when the FCI starts "REMB").
 pub const FMT_APPLICATION_LAYER: u8 = 15;
 
+/// True when `buf` looks like RTCP rather than RTP on a multiplexed port
+/// (RFC 5761 section 4): version 2 and a second byte (PT with the RTP marker
+/// bit position included) in 192..=223.
+pub fn looks_like_rtcp(buf: &[u8]) -> bool {
+    matches!(buf, [first, second, ..] if first >> 6 == 2 && (192..=223).contains(second))
+}
+
 /// The first 32 bits of every RTCP packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RtcpHeader {
@@ -207,6 +214,17 @@ mod tests {
         let mut out = [0u8; 4];
         assert_eq!(h.marshal_to(&mut out).unwrap(), 4);
         assert_eq!(out, [0xa1, 201, 0x00, 0x07]);
+    }
+
+    #[test]
+    fn rtp_rtcp_demux() {
+        assert!(looks_like_rtcp(&[0x80, 200, 0, 1]));
+        assert!(looks_like_rtcp(&[0x81, 223]));
+        // RTP payload type 96 with and without the marker bit.
+        assert!(!looks_like_rtcp(&[0x80, 96, 0, 1]));
+        assert!(!looks_like_rtcp(&[0x80, 0xe0, 0, 1]));
+        assert!(!looks_like_rtcp(&[0x40, 200, 0, 1]));
+        assert!(!looks_like_rtcp(&[0x80]));
     }
 
     #[test]

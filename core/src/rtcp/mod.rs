@@ -15,6 +15,7 @@
 //! - draft-holmer-rmcat-transport-wide-cc-extensions-01: [`TransportCc`],
 //!   [`TwccBuilder`];
 //! - RFC 3611 (XR): RRTR and DLRR blocks ([`ExtendedReport`], [`XrBlock`]);
+//! - RFC 5761 (RTP/RTCP multiplexing): [`looks_like_rtcp`];
 //! - RFC 5506 (reduced-size RTCP): the parser accepts any single packet;
 //!   [`check_compound`] applies the RFC 3550 rules only when asked.
 //!
@@ -89,7 +90,7 @@ pub use feedback::{
 pub use header::{
     FMT_APPLICATION_LAYER, FMT_FIR, FMT_GENERIC_NACK, FMT_PLI, FMT_TRANSPORT_CC, PT_APP,
     PT_EXTENDED_REPORT, PT_GOODBYE, PT_PAYLOAD_FEEDBACK, PT_RECEIVER_REPORT, PT_SENDER_REPORT,
-    PT_SOURCE_DESCRIPTION, PT_TRANSPORT_FEEDBACK, RawPacket, RtcpHeader,
+    PT_SOURCE_DESCRIPTION, PT_TRANSPORT_FEEDBACK, RawPacket, RtcpHeader, looks_like_rtcp,
 };
 pub use item_list::{FixedSizeItem, ItemIter, ItemList};
 pub use packet::RtcpPacket;

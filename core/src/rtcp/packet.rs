@@ -113,6 +113,26 @@ impl<'a> RtcpPacket<'a> {
         }
     }
 
+    /// A short name of the packet kind ("SR", "RR", "SDES", "BYE", "APP",
+    /// "NACK", "PLI", "FIR", "REMB", "TWCC", "XR" or "unknown"), for logs
+    /// and inspectors.
+    pub fn name(&self) -> &'static str {
+        match self {
+            RtcpPacket::SenderReport(_) => "SR",
+            RtcpPacket::ReceiverReport(_) => "RR",
+            RtcpPacket::SourceDescription(_) => "SDES",
+            RtcpPacket::Goodbye(_) => "BYE",
+            RtcpPacket::App(_) => "APP",
+            RtcpPacket::GenericNack(_) => "NACK",
+            RtcpPacket::PictureLossIndication(_) => "PLI",
+            RtcpPacket::FullIntraRequest(_) => "FIR",
+            RtcpPacket::Remb(_) => "REMB",
+            RtcpPacket::TransportCc(_) => "TWCC",
+            RtcpPacket::ExtendedReport(_) => "XR",
+            RtcpPacket::Unknown { .. } => "unknown",
+        }
+    }
+
     /// Bytes [`marshal_to`](Self::marshal_to) writes.
     pub fn marshal_size(&self) -> usize {
         match self {

@@ -2,8 +2,11 @@
 //!
 //! dhat's heap statistics are process-wide and only one profiler may run per
 //! process, so every hot path has its own test binary in `tests/`, each with
-//! its own `#[global_allocator] static ALLOC: dhat::Alloc` and a single
-//! `#[test]`. The operations and inputs are those of the benchmark suites
+//! its own `#[global_allocator] static ALLOC: dhat::Alloc`. The binaries have
+//! no libtest harness (`harness = false`): libtest's main thread allocates
+//! when it starts waiting for the test thread, which dhat would count
+//! against the operation. A failed `dhat::assert_eq!` panics (non-zero exit)
+//! and writes `dhat-heap.json` with the allocation stacks. The operations and inputs are those of the benchmark suites
 //! (`zerortc_benches::ops`, `zerortc_benches::{rtp_inputs, rtcp_inputs}`).
 //!
 //! Each measurement prints one line that `perf-ci` collects:

@@ -10,8 +10,7 @@ use zerortc_benches::rtp_inputs;
 #[global_allocator]
 static ALLOC: dhat::Alloc = dhat::Alloc;
 
-#[test]
-fn rtp_marshal_allocates_nothing() {
+fn main() {
     let _profiler = dhat::Profiler::builder().testing().build();
     let inputs = rtp_inputs();
     let mut out = vec![0u8; OUT_LEN];

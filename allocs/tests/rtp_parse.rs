@@ -9,8 +9,7 @@ use zerortc_benches::{ops, rtp_inputs};
 #[global_allocator]
 static ALLOC: dhat::Alloc = dhat::Alloc;
 
-#[test]
-fn rtp_parse_allocates_nothing() {
+fn main() {
     let _profiler = dhat::Profiler::builder().testing().build();
     for (id, packet) in rtp_inputs() {
         let count = measure(&format!("rtp_parse/{id}"), || {

@@ -16,8 +16,10 @@
 //! The functions return a value derived from what they read so the compiler
 //! cannot drop the work; callers pass it to `std::hint::black_box`.
 
+mod rtcp;
 mod rtp;
 
+pub use rtcp::*;
 pub use rtp::*;
 
 /// Large enough for any input of the suites (one MTU).

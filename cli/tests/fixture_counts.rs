@@ -13,6 +13,7 @@
 //! tshark -r $F $D -Y rtp -T fields -e rtp.p_type | sort | uniq -c
 //! tshark -r $F $D -Y rtp -T fields -e rtp.marker | sort | uniq -c
 //! tshark -r $F $D -Y stun -T fields -e stun.type | sort | uniq -c
+//! tshark -r $F $D -Y rtp -T fields -e rtp.p_type -e rtp.ext.rfc5285.id   # ext ids
 //! ```
 
 use std::collections::BTreeMap;
@@ -183,4 +184,83 @@ fn text_output_has_one_line_per_frame_and_a_summary() {
     );
     assert!(text.contains("kinds: rtcp=142 rtp=552 stun=28"), "{text}");
     assert!(text.contains("could not decode: 0"), "{text}");
+}
+
+#[test]
+fn rtp_header_extension_ids_match_tshark() {
+    // tshark (ids per payload type, counted over packets):
+    // PT 111: id 1 ×389, 2 ×389, 3 ×389, 4 ×117
+    // PT 96:  id 2 ×95, 3 ×95, 4 ×7, 7 ×33, 8 ×1, 13 ×1
+    // PT 97:  id 2 ×68, 3 ×68, 4 ×5, 7 ×2
+    let lines = json_lines();
+    let mut ids: BTreeMap<(u64, u64), u64> = BTreeMap::new();
+    for p in lines.iter().filter(|p| p["kind"] == "rtp") {
+        assert_eq!(p["rtp"]["extension_profile"], 0xbede, "one-byte form");
+        for e in p["rtp"]["extensions"].as_array().unwrap() {
+            let key = (p["rtp"]["pt"].as_u64().unwrap(), e["id"].as_u64().unwrap());
+            *ids.entry(key).or_default() += 1;
+        }
+    }
+    let expected = BTreeMap::from([
+        ((111, 1), 389),
+        ((111, 2), 389),
+        ((111, 3), 389),
+        ((111, 4), 117),
+        ((96, 2), 95),
+        ((96, 3), 95),
+        ((96, 4), 7),
+        ((96, 7), 33),
+        ((96, 8), 1),
+        ((96, 13), 1),
+        ((97, 2), 68),
+        ((97, 3), 68),
+        ((97, 4), 5),
+        ((97, 7), 2),
+    ]);
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn rtp_extension_values_are_decoded_with_the_offer_extmap() {
+    let lines = json_lines();
+    let rtp: Vec<&Value> = lines.iter().filter(|p| p["kind"] == "rtp").collect();
+    let ext = |p: &Value, name: &str| -> Option<Value> {
+        p["rtp"]["extensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
+            .map(|e| e["value"].clone())
+    };
+    // mid: "0" for audio (PT 111), "1" for video and its RTX.
+    for p in &rtp {
+        if let Some(mid) = ext(p, "mid") {
+            let expected = if p["rtp"]["pt"] == 111 { "0" } else { "1" };
+            assert_eq!(mid, expected, "{p}");
+        }
+        // Every packet carries abs-send-time (0..64 s) and transport-cc.
+        let ast = ext(p, "abs-send-time").unwrap();
+        let secs = ast["seconds"].as_f64().unwrap();
+        assert!((0.0..64.0).contains(&secs), "{p}");
+        assert!(ext(p, "transport-cc").unwrap().is_u64());
+        if p["rtp"]["pt"] == 111 {
+            let level = ext(p, "audio-level").unwrap();
+            assert!((-127..=0).contains(&level["dbov"].as_i64().unwrap()), "{p}");
+        }
+    }
+    // One sender numbers all its packets with one transport-wide counter:
+    // in capture order it only moves forward (gaps are the shaped losses).
+    let seqs: Vec<u64> = rtp
+        .iter()
+        .map(|p| ext(p, "transport-cc").unwrap().as_u64().unwrap())
+        .collect();
+    for pair in seqs.windows(2) {
+        let step = (pair[1] + 65536 - pair[0]) % 65536;
+        assert!(
+            (1..100).contains(&step),
+            "transport-cc {} then {}",
+            pair[0],
+            pair[1]
+        );
+    }
 }

@@ -1,6 +1,17 @@
 //! Fuzz the RTP view, the RFC 8285 framing, the typed extension values and
 //! the writer: parsing never panics, and whatever parses marshals back to
 //! the same bytes.
+//!
+//! `cargo fuzz run rtp_packet` (needs cargo-fuzz; `RUSTC_BOOTSTRAP=1` on
+//! stable). Without cargo-fuzz, on stable, the same instrumentation:
+//! `RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4
+//! -Cllvm-args=-sanitizer-coverage-inline-8bit-counters
+//! -Cllvm-args=-sanitizer-coverage-pc-table
+//! -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing
+//! -Cdebug-assertions -Coverflow-checks" cargo build --release
+//! --target x86_64-unknown-linux-gnu`, then run
+//! `target/x86_64-unknown-linux-gnu/release/rtp_packet corpus/rtp_packet
+//! -max_total_time=60`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

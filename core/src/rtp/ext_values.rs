@@ -7,6 +7,8 @@
 
 use core::time::Duration;
 
+use arrayvec::ArrayVec;
+
 use super::error::RtpError;
 use super::extension_map::{ExtensionKind, ExtensionMap};
 use super::extensions::HeaderExtensions;
@@ -27,7 +29,25 @@ pub trait ExtensionValue<'a>: Sized {
 
     /// Writes the value bytes into `out`; returns the number written.
     fn write(&self, out: &mut [u8]) -> Result<usize, RtpError>;
+
+    /// The value bytes in an inline buffer (no heap), ready for
+    /// [`RtpHeader::set_extension`](super::RtpHeader::set_extension).
+    fn to_bytes(&self) -> Result<ExtensionValueBytes, RtpError> {
+        let mut buf = [0u8; 255];
+        let n = self.write(&mut buf)?;
+        let mut bytes = ExtensionValueBytes::new();
+        bytes
+            .try_extend_from_slice(buf.get(..n).unwrap_or_default())
+            .map_err(|_| RtpError::BadValueLength {
+                expected: 255,
+                got: n,
+            })?;
+        Ok(bytes)
+    }
 }
+
+/// The bytes of one extension value (at most 255, the two-byte form's limit).
+pub type ExtensionValueBytes = ArrayVec<u8, 255>;
 
 fn exact<const N: usize>(value: &[u8]) -> Result<[u8; N], RtpError> {
     value.try_into().map_err(|_| RtpError::BadValueLength {
@@ -488,6 +508,7 @@ mod tests {
         let n = value.write(&mut out).unwrap();
         assert_eq!(n, value.encoded_len());
         assert_eq!(&out[..n], expected);
+        assert_eq!(value.to_bytes().unwrap().as_slice(), expected);
         // Too small a buffer is an error, never a panic.
         if n > 0 {
             assert_eq!(

@@ -251,7 +251,9 @@ impl<'a> RtpHeader<'a> {
     /// Sets the value of extension `id`, replacing an element with the same
     /// id or appending one. A raw RFC 8285 block is first turned into
     /// elements (keeping order; a two-byte block stays two-byte); an opaque
-    /// (non-RFC 8285) raw block cannot take elements.
+    /// (non-RFC 8285) raw block cannot take elements. Once edited, the block
+    /// is re-framed: padding between elements is dropped and a two-byte
+    /// block's application bits become 0.
     pub fn set_extension(&mut self, id: u8, value: &'a [u8]) -> Result<(), RtpError> {
         if id == 0 {
             return Err(RtpError::BadExtensionId(0));
@@ -360,96 +362,113 @@ impl<'a> RtpHeader<'a> {
     /// [`marshal_packet`](Self::marshal_packet).
     pub fn marshal_header(&self, out: &mut [u8]) -> Result<usize, RtpError> {
         let extension = self.extension_len()?;
-        let header_len =
-            FIXED_HEADER_LEN + 4 * self.csrcs.len() + extension.map_or(0, |(_, l)| 4 + l);
         let padding = self.padding.encoded_len()?;
-        if out.len() < header_len {
-            return Err(RtpError::BufferTooSmall {
-                needed: header_len,
-                got: out.len(),
-            });
-        }
-        self.write_header(out, extension, padding != 0)?;
-        Ok(header_len)
+        let got = out.len();
+        let (written, _) = self.write_header(out, extension, padding != 0, got)?;
+        Ok(written)
     }
 
     /// Writes header, `payload` and padding into `out`; returns the packet
     /// length. [`RtpError::BufferTooSmall`] if `out` cannot hold it all.
     pub fn marshal_packet(&self, payload: &[u8], out: &mut [u8]) -> Result<usize, RtpError> {
         let extension = self.extension_len()?;
-        let header_len =
-            FIXED_HEADER_LEN + 4 * self.csrcs.len() + extension.map_or(0, |(_, l)| 4 + l);
         let padding = self.padding.encoded_len()?;
-        let total = header_len + payload.len() + padding;
-        if out.len() < total {
-            return Err(RtpError::BufferTooSmall {
-                needed: total,
-                got: out.len(),
-            });
+        let total = FIXED_HEADER_LEN
+            + 4 * self.csrcs.len()
+            + extension.map_or(0, |(_, l)| 4 + l)
+            + payload.len()
+            + padding;
+        let got = out.len();
+        if got < total {
+            return Err(RtpError::BufferTooSmall { needed: total, got });
         }
-        let mut w = self.write_header(out, extension, padding != 0)?;
-        w.put(payload)?;
+        let too_small = RtpError::BufferTooSmall { needed: total, got };
+        let (_, rest) = self.write_header(out, extension, padding != 0, total)?;
+        let (payload_area, rest) = rest.split_at_mut_checked(payload.len()).ok_or(too_small)?;
+        payload_area.copy_from_slice(payload);
+        let padding_area = rest.get_mut(..padding).ok_or(too_small)?;
         match self.padding {
             Padding::None => {}
             Padding::Zeros(n) => {
-                w.zeros(usize::from(n) - 1)?;
-                w.put(&[n])?;
+                if let Some((count, zeros)) = padding_area.split_last_mut() {
+                    zeros.fill(0);
+                    *count = n;
+                }
             }
-            Padding::Raw(bytes) => w.put(bytes)?,
+            Padding::Raw(bytes) => padding_area.copy_from_slice(bytes),
         }
-        Ok(w.pos)
+        Ok(total)
     }
 
+    /// Writes the header at the start of `out`; returns its length and the
+    /// rest of `out`. `needed` is what a too-small error reports.
+    #[inline]
     fn write_header<'o>(
         &self,
         out: &'o mut [u8],
         extension: Option<(u16, usize)>,
         padding: bool,
-    ) -> Result<Writer<'o>, RtpError> {
-        let mut w = Writer { out, pos: 0 };
+        needed: usize,
+    ) -> Result<(usize, &'o mut [u8]), RtpError> {
+        let csrc_len = 4 * self.csrcs.len();
+        let header_len = FIXED_HEADER_LEN + csrc_len + extension.map_or(0, |(_, l)| 4 + l);
+        let got = out.len();
+        let too_small = RtpError::BufferTooSmall {
+            needed: needed.max(header_len),
+            got,
+        };
+        let (fixed, rest) = out
+            .split_first_chunk_mut::<FIXED_HEADER_LEN>()
+            .ok_or(too_small)?;
+        let (csrc_area, rest) = rest.split_at_mut_checked(csrc_len).ok_or(too_small)?;
         let first = (RTP_VERSION << 6)
             | (u8::from(padding) << 5)
             | (u8::from(extension.is_some()) << 4)
             // at most 15: ArrayVec capacity
             | (self.csrcs.len() as u8 & 0x0f);
         let second = (u8::from(self.marker) << 7) | (self.payload_type & 0x7f);
-        let seq = self.sequence_number.to_be_bytes();
-        let ts = self.timestamp.to_be_bytes();
-        let ssrc = self.ssrc.to_be_bytes();
-        w.put(&[
-            first, second, seq[0], seq[1], ts[0], ts[1], ts[2], ts[3], ssrc[0], ssrc[1], ssrc[2],
-            ssrc[3],
-        ])?;
-        for csrc in &self.csrcs {
-            w.put(&csrc.to_be_bytes())?;
+        let [s0, s1] = self.sequence_number.to_be_bytes();
+        let [t0, t1, t2, t3] = self.timestamp.to_be_bytes();
+        let [c0, c1, c2, c3] = self.ssrc.to_be_bytes();
+        *fixed = [first, second, s0, s1, t0, t1, t2, t3, c0, c1, c2, c3];
+        for (chunk, csrc) in csrc_area.chunks_exact_mut(4).zip(&self.csrcs) {
+            chunk.copy_from_slice(&csrc.to_be_bytes());
         }
         let Some((profile, len)) = extension else {
-            return Ok(w);
+            return Ok((header_len, rest));
         };
+        let (ext_header, rest) = rest.split_first_chunk_mut::<4>().ok_or(too_small)?;
         // len / 4 <= u16::MAX was checked by extension_len.
         let words = u16::try_from(len / 4).map_err(|_| RtpError::ExtensionBlockTooLarge)?;
-        w.put(&profile.to_be_bytes())?;
-        w.put(&words.to_be_bytes())?;
+        let [p0, p1] = profile.to_be_bytes();
+        let [w0, w1] = words.to_be_bytes();
+        *ext_header = [p0, p1, w0, w1];
+        let (block, rest) = rest.split_at_mut_checked(len).ok_or(too_small)?;
         match &self.extension {
             ExtensionBlock::None => {}
-            ExtensionBlock::Raw { data, .. } => w.put(data)?,
+            ExtensionBlock::Raw { data, .. } => {
+                block
+                    .get_mut(..data.len())
+                    .ok_or(too_small)?
+                    .copy_from_slice(data);
+            }
             ExtensionBlock::Elements { elements, .. } => {
-                let start = w.pos;
-                let form = ExtensionForm::from_profile(profile);
+                let one_byte = ExtensionForm::from_profile(profile) == Some(ExtensionForm::OneByte);
+                let mut w = Writer { out: block, pos: 0 };
                 for &(id, value) in elements.iter() {
-                    // Lengths were checked by resolve_form.
+                    // Ids and lengths were checked by resolve_form.
                     let vlen = value.len() as u8;
-                    match form {
-                        Some(ExtensionForm::OneByte) => w.put(&[(id << 4) | (vlen - 1)])?,
-                        _ => w.put(&[id, vlen])?,
+                    if one_byte {
+                        w.put(&[(id << 4) | (vlen.wrapping_sub(1) & 0x0f)])?;
+                    } else {
+                        w.put(&[id, vlen])?;
                     }
                     w.put(value)?;
                 }
-                let written = w.pos - start;
-                w.zeros(len - written)?;
+                w.zeros(len - w.pos)?;
             }
         }
-        Ok(w)
+        Ok((header_len, rest))
     }
 }
 

@@ -22,6 +22,36 @@
 //! What it does not do: SRTP (see `srtp`), payload formats (see `media`),
 //! jitter buffering or sequence number tracking.
 //!
+//! ```
+//! use zerortc::rtp::{ExtensionKind, ExtensionMap, ExtensionValue, RtpPacket,
+//!                    TransportSequenceNumber};
+//!
+//! // a=extmap:3 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01
+//! let mut map = ExtensionMap::new();
+//! map.insert_uri(3, TransportSequenceNumber::URI)?;
+//!
+//! let bytes = [
+//!     0x90, 0x60, 0x00, 0x07, 0, 0, 0x03, 0xE8, 0x12, 0x34, 0x56, 0x78, // V=2 X=1 PT=96
+//!     0xBE, 0xDE, 0x00, 0x01, 0x31, 0x00, 0x2A, 0x00, // one-byte form: id 3 = 42
+//!     0xDE, 0xAD, // payload
+//! ];
+//! let packet = RtpPacket::parse(&bytes)?;
+//! assert_eq!(packet.sequence_number(), 7);
+//! assert_eq!(packet.transport_sequence_number(&map), Some(Ok(42)));
+//! assert_eq!(packet.payload(), &[0xDE, 0xAD]);
+//!
+//! // Rewrite the transport-wide sequence number and marshal.
+//! let mut header = packet.to_header();
+//! let tcc = TransportSequenceNumber(43).to_bytes()?;
+//! let id = map.id_of(ExtensionKind::TransportSequenceNumber).unwrap_or(3);
+//! header.set_extension(id, &tcc)?;
+//! let mut out = [0u8; 1500];
+//! let len = header.marshal_packet(packet.payload(), &mut out)?;
+//! let rewritten = RtpPacket::parse(&out[..len])?;
+//! assert_eq!(rewritten.transport_sequence_number(&map), Some(Ok(43)));
+//! # Ok::<(), zerortc::rtp::RtpError>(())
+//! ```
+//!
 //! Nothing here allocates: views borrow the packet buffer, the header keeps
 //! CSRCs and extension elements in `ArrayVec`s and marshals into `&mut [u8]`.
 //! Malformed input gives an [`RtpError`], never a panic.
@@ -35,8 +65,8 @@ mod packet;
 
 pub use error::RtpError;
 pub use ext_values::{
-    AbsSendTime, AudioLevel, ExtensionValue, PlayoutDelay, RepairedRtpStreamId, Rotation,
-    RtpStreamId, SdesMid, TransportSequenceNumber, VideoOrientation,
+    AbsSendTime, AudioLevel, ExtensionValue, ExtensionValueBytes, PlayoutDelay,
+    RepairedRtpStreamId, Rotation, RtpStreamId, SdesMid, TransportSequenceNumber, VideoOrientation,
 };
 pub use extension_map::{ExtensionKind, ExtensionMap};
 pub use extensions::{

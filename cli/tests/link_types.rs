@@ -217,3 +217,161 @@ fn every_truncation_of_a_pcap_is_reported_with_its_offset() {
         assert_eq!(error.unwrap().offset, expected_offset, "cut {cut}");
     }
 }
+
+#[test]
+fn every_demultiplexed_kind_end_to_end() {
+    // RFC 5769 §2.1 sample request (header + attributes).
+    let stun: Vec<u8> = [
+        &[0x00, 0x01, 0x00, 0x58, 0x21, 0x12, 0xa4, 0x42][..],
+        &[
+            0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae,
+        ],
+        &[0x80, 0x22, 0x00, 0x10],
+        b"STUN test client",
+        &[0x00, 0x24, 0x00, 0x04, 0x6e, 0x00, 0x01, 0xff],
+        &[
+            0x80, 0x29, 0x00, 0x08, 0x93, 0x2f, 0xf9, 0xb1, 0x51, 0x26, 0x3b, 0x36,
+        ],
+        &[0x00, 0x06, 0x00, 0x09],
+        b"evtj:h6vY   ",
+        &[0x00, 0x08, 0x00, 0x14],
+        &[0x9a, 0xea, 0xa7, 0x0c, 0xbf, 0xd8, 0xcb, 0x56, 0x78, 0x1e],
+        &[0xf2, 0xb5, 0xb2, 0xd3, 0xf2, 0x49, 0xc1, 0xb5, 0x71, 0xa2],
+        &[0x80, 0x28, 0x00, 0x04, 0xe5, 0x7a, 0x3b, 0xcf],
+    ]
+    .concat();
+    // DTLS 1.2 handshake record (ClientHello fragment) + DTLS 1.3 unified header record.
+    let dtls = [
+        &[22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 7, 0, 4, 1, 0, 0, 0][..],
+        &[0b0010_1101, 0x01, 0x02, 0x00, 0x02, 0xaa, 0xbb],
+    ]
+    .concat();
+    let turn = vec![0x40, 0x01, 0x00, 0x03, 1, 2, 3, 0];
+    let zrtp = vec![0x10, 0, 0, 1];
+    let frames: Vec<Vec<u8>> = [stun, dtls, turn, zrtp, RTP.to_vec(), RTCP_RR.to_vec()]
+        .iter()
+        .map(|p| ipv4_udp(p))
+        .collect();
+    let lines = json_lines(&pcap(101, &frames, false, false));
+    let kinds: Vec<&str> = lines[..6]
+        .iter()
+        .map(|l| l["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["stun", "dtls", "turn_channel", "zrtp", "rtp", "rtcp"]
+    );
+    let stun = &lines[0]["stun"];
+    assert_eq!(stun["class"], "request");
+    assert_eq!(stun["method_name"], "Binding");
+    assert_eq!(stun["transaction_id"], "b7e7a701bc34d686fa87dfae");
+    assert_eq!(stun["attributes"][0], "SOFTWARE");
+    let dtls = &lines[1]["dtls"];
+    assert_eq!(dtls[0]["content"], "handshake");
+    assert_eq!(dtls[0]["handshake"], "ClientHello");
+    assert_eq!(dtls[0]["version"], 0xfefd);
+    assert_eq!(dtls[0]["sequence"], 7);
+    assert_eq!(dtls[1]["content"], "dtls13_ciphertext");
+    assert_eq!(dtls[1]["epoch"], 1);
+    assert_eq!(dtls[1]["sequence"], 0x0102);
+    assert_eq!(lines[2]["turn_channel"]["channel"], 0x4001);
+    assert_eq!(lines[2]["turn_channel"]["length"], 3);
+    assert_eq!(lines[6]["summary"]["undecoded"], 0);
+}
+
+#[test]
+fn sdp_extmap_names_and_decodes_extensions() {
+    // RTP with a one-byte extension block: id 1 audio level (-42 dBov,
+    // voice), id 5 an extension zerortc does not decode (named from its URI).
+    let rtp = [
+        0x90,
+        111,
+        0,
+        9,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        1, // V=2 X=1
+        0xbe,
+        0xde,
+        0x00,
+        0x02, // one-byte form, 2 words
+        0x10,
+        0x80 | 42, // id 1, len 1
+        0x51,
+        0xaa,
+        0xbb, // id 5, len 2
+        0x00,
+        0x00,
+        0x00, // padding
+        0xde,
+        0xad, // payload
+    ];
+    let options = Options {
+        json: true,
+        media: {
+            let mut m = zerortc_cli::media::MediaContext::default();
+            m.add_sdp(
+                "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n\
+                 a=extmap:5/sendrecv http://www.webrtc.org/experiments/rtp-hdrext/video-timing\r\n",
+            );
+            m
+        },
+    };
+    let mut out = Vec::new();
+    run(
+        &pcap(101, &[ipv4_udp(&rtp)], false, false),
+        &options,
+        &mut out,
+        None,
+    )
+    .unwrap();
+    let line: serde_json::Value =
+        serde_json::from_str(String::from_utf8(out).unwrap().lines().next().unwrap()).unwrap();
+    let ext = &line["rtp"]["extensions"];
+    assert_eq!(ext[0]["id"], 1);
+    assert_eq!(ext[0]["name"], "audio-level");
+    assert_eq!(ext[0]["value"]["dbov"], -42);
+    assert_eq!(ext[0]["value"]["voice_activity"], true);
+    assert_eq!(ext[1]["id"], 5);
+    assert_eq!(ext[1]["name"], "video-timing");
+    assert!(ext[1].get("value").is_none());
+    assert_eq!(ext[1]["raw"], "aabb");
+    assert_eq!(line["rtp"]["payload_len"], 2);
+}
+
+#[test]
+fn a_bad_extension_value_is_a_decode_error() {
+    // Audio level must be 1 byte: a 2-byte value under its id is an error.
+    let rtp = [
+        0x90, 111, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, 0xbe, 0xde, 0x00, 0x01, 0x11, 0x80, 0x80, 0x00,
+    ];
+    let options = Options {
+        json: true,
+        media: {
+            let mut m = zerortc_cli::media::MediaContext::default();
+            m.add_sdp("a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level");
+            m
+        },
+    };
+    let mut out = Vec::new();
+    let (summary, _) = run(
+        &pcap(101, &[ipv4_udp(&rtp)], false, false),
+        &options,
+        &mut out,
+        None,
+    )
+    .unwrap();
+    assert_eq!(summary.undecoded, 1);
+    let line: serde_json::Value =
+        serde_json::from_str(String::from_utf8(out).unwrap().lines().next().unwrap()).unwrap();
+    assert_eq!(line["kind"], "rtp");
+    assert!(
+        line["error"].as_str().unwrap().contains("extension 1"),
+        "{line}"
+    );
+}

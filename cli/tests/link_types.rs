@@ -375,3 +375,85 @@ fn a_bad_extension_value_is_a_decode_error() {
         "{line}"
     );
 }
+
+/// A pcapng file with one section per entry of `sections` (its byte order),
+/// each with one interface (`linktype`, timestamps in nanoseconds) and the
+/// frames as enhanced packet blocks.
+fn pcapng(sections: &[bool], linktype: u16, frames: &[Vec<u8>]) -> Vec<u8> {
+    let mut f = Vec::new();
+    for &big_endian in sections {
+        let u32b = |v: u32| {
+            if big_endian {
+                v.to_be_bytes()
+            } else {
+                v.to_le_bytes()
+            }
+        };
+        let u16b = |v: u16| {
+            if big_endian {
+                v.to_be_bytes()
+            } else {
+                v.to_le_bytes()
+            }
+        };
+        let block = |f: &mut Vec<u8>, kind: u32, body: &[u8]| {
+            let len = 12 + body.len() as u32;
+            f.extend_from_slice(&u32b(kind));
+            f.extend_from_slice(&u32b(len));
+            f.extend_from_slice(body);
+            f.extend_from_slice(&u32b(len));
+        };
+        let mut shb = u32b(0x1a2b_3c4d).to_vec();
+        shb.extend_from_slice(&u16b(1));
+        shb.extend_from_slice(&u16b(0));
+        shb.extend_from_slice(&[0xff; 8]);
+        block(&mut f, 0x0a0d_0d0a, &shb);
+        let mut idb = u16b(linktype).to_vec();
+        idb.extend_from_slice(&u16b(0));
+        idb.extend_from_slice(&u32b(0));
+        idb.extend_from_slice(&u16b(9)); // if_tsresol
+        idb.extend_from_slice(&u16b(1));
+        idb.extend_from_slice(&[9, 0, 0, 0]); // 10^-9 s
+        idb.extend_from_slice(&[0; 4]); // opt_endofopt
+        block(&mut f, 1, &idb);
+        for (i, frame) in frames.iter().enumerate() {
+            let ns = 1_700_000_000_000_000_000u64 + 500_000_000 * i as u64;
+            let mut epb = u32b(0).to_vec();
+            epb.extend_from_slice(&u32b((ns >> 32) as u32));
+            epb.extend_from_slice(&u32b(ns as u32));
+            epb.extend_from_slice(&u32b(frame.len() as u32));
+            epb.extend_from_slice(&u32b(frame.len() as u32));
+            epb.extend_from_slice(frame);
+            epb.resize(epb.len().next_multiple_of(4), 0);
+            block(&mut f, 6, &epb);
+        }
+    }
+    f
+}
+
+#[test]
+fn pcapng_in_either_byte_order_and_several_sections() {
+    let frames = [ipv4_udp(&RTP), ipv4_udp(&RTCP_RR)];
+    check_rtp_then_rtcp(&json_lines(&pcapng(&[false], 101, &frames)));
+    check_rtp_then_rtcp(&json_lines(&pcapng(&[true], 101, &frames)));
+    let lines = json_lines(&pcapng(&[true, false], 101, &frames));
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[4]["summary"]["kinds"]["rtp"], 2);
+    assert_eq!(lines[4]["summary"]["kinds"]["rtcp"], 2);
+}
+
+#[test]
+fn pcapng_packet_on_an_undeclared_interface() {
+    let mut file = pcapng(&[false], 101, &[ipv4_udp(&RTP)]);
+    // The EPB starts after the SHB (28 bytes) and IDB (32 bytes); its
+    // interface id is the first body field.
+    file[60 + 8] = 3;
+    let (summary, error) = run(&file, &Options::default(), &mut io::sink(), None).unwrap();
+    assert_eq!(summary.frames, 0);
+    let error = error.unwrap();
+    assert_eq!(error.offset, 60);
+    assert!(
+        error.to_string().contains("undeclared interface 3"),
+        "{error}"
+    );
+}

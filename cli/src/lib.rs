@@ -8,4 +8,5 @@ pub mod dtls;
 pub mod inspect;
 pub mod media;
 pub mod net;
+pub mod rtcp_view;
 pub mod stun;

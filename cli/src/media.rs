@@ -1,9 +1,11 @@
-//! RTP and RTCP decoding for the inspector, on top of `zerortc::rtp` and
-//! `zerortc::rtcp`.
+//! RTP decoding for the inspector, on top of `zerortc::rtp` (RTCP is in
+//! [`crate::rtcp_view`], re-exported here).
 
 use std::fmt::{self, Write as _};
 
 use serde::Serialize;
+
+pub use crate::rtcp_view::{RtcpItem, decode_rtcp};
 use zerortc::rtp::{
     AbsSendTime, AudioLevel, ExtensionKind, ExtensionMap, ExtensionValue, PlayoutDelay,
     RepairedRtpStreamId, RtpError, RtpPacket, RtpStreamId, SdesMid, TransportSequenceNumber,
@@ -206,36 +208,6 @@ impl fmt::Display for RtpSummary {
     }
 }
 
-/// One packet of an RTCP compound.
-#[derive(Debug, Clone, Serialize)]
-pub struct RtcpItem {
-    /// Packet type.
-    pub pt: u8,
-}
-
-impl RtcpItem {
-    /// Short name of the packet type.
-    pub fn name(&self) -> &'static str {
-        match self.pt {
-            200 => "SR",
-            201 => "RR",
-            202 => "SDES",
-            203 => "BYE",
-            204 => "APP",
-            205 => "RTPFB",
-            206 => "PSFB",
-            207 => "XR",
-            _ => "other",
-        }
-    }
-}
-
-impl fmt::Display for RtcpItem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 /// Decodes an RTP packet with `zerortc::rtp`.
 pub fn decode_rtp(payload: &[u8], media: &MediaContext) -> Result<RtpSummary, String> {
     let packet = RtpPacket::parse(payload).map_err(|e| e.to_string())?;
@@ -272,21 +244,4 @@ pub fn decode_rtp(payload: &[u8], media: &MediaContext) -> Result<RtpSummary, St
         extension_profile: packet.extension_profile(),
         extensions,
     })
-}
-
-/// Decodes an RTCP compound packet.
-pub fn decode_rtcp(payload: &[u8]) -> Result<Vec<RtcpItem>, String> {
-    let mut items = Vec::new();
-    let mut rest = payload;
-    while let Some(h) = rest.get(..4) {
-        let len = (usize::from(u16::from_be_bytes([h[2], h[3]])) + 1) * 4;
-        items.push(RtcpItem { pt: h[1] });
-        rest = rest
-            .get(len..)
-            .ok_or_else(|| "packet length runs past the datagram".to_string())?;
-    }
-    if !rest.is_empty() {
-        return Err("trailing bytes after the last packet".into());
-    }
-    Ok(items)
 }

@@ -14,6 +14,7 @@
 //! tshark -r $F $D -Y rtp -T fields -e rtp.marker | sort | uniq -c
 //! tshark -r $F $D -Y stun -T fields -e stun.type | sort | uniq -c
 //! tshark -r $F $D -Y rtp -T fields -e rtp.p_type -e rtp.ext.rfc5285.id   # ext ids
+//! (field values of single packets: see the comment in each test)
 //! ```
 
 use std::collections::BTreeMap;
@@ -165,6 +166,65 @@ fn rtcp_packet_types_match_tshark() {
     assert_eq!(summary["RR"], 9);
     assert_eq!(summary["SDES"], 8);
     assert_eq!(summary["XR"], 15);
+    assert_eq!(summary["NACK"], 2);
+    assert_eq!(summary["TWCC"], 123);
+}
+
+#[test]
+fn rtcp_fields_match_tshark() {
+    // tshark -Y rtcp.rtpfb.nack_pid -T fields -e rtcp.rtpfb.nack_pid -e rtcp.rtpfb.nack_blp
+    //   → 811 0x0000, 816 0x0000
+    // tshark -T fields -e rtcp.rtpfb.transportcc.statuscount → sums to 550 over 123
+    //   packets; -e rtcp.rtpfb.transportcc.recv_delta → 532 deltas (received)
+    // tshark -T fields -e rtcp.sdes.text → 8 × qNTQZV2OzVRSaZlc
+    // tshark -Y rtcp.pt==200 -T fields -e rtcp.sender.packetcount
+    //   → 16 30 124 53 73 101 118 158
+    let lines = json_lines();
+    let items: Vec<&Value> = lines
+        .iter()
+        .filter(|p| p["kind"] == "rtcp")
+        .flat_map(|p| p["rtcp"].as_array().unwrap())
+        .collect();
+    let of = |name: &str| -> Vec<&Value> {
+        items
+            .iter()
+            .copied()
+            .filter(|i| i["type"] == name)
+            .collect()
+    };
+    let lost: Vec<&Value> = of("NACK")
+        .iter()
+        .flat_map(|n| n["lost"].as_array().unwrap())
+        .collect();
+    assert_eq!(lost, [811, 816]);
+    let twcc = of("TWCC");
+    let status: u64 = twcc
+        .iter()
+        .map(|t| t["status_count"].as_u64().unwrap())
+        .sum();
+    let received: u64 = twcc.iter().map(|t| t["received"].as_u64().unwrap()).sum();
+    assert_eq!((twcc.len(), status, received), (123, 550, 532));
+    for sdes in of("SDES") {
+        assert_eq!(sdes["chunks"][0]["items"]["CNAME"], "qNTQZV2OzVRSaZlc");
+    }
+    let sr_counts: Vec<u64> = of("SR")
+        .iter()
+        .map(|s| s["packet_count"].as_u64().unwrap())
+        .collect();
+    assert_eq!(sr_counts, [16, 30, 124, 53, 73, 101, 118, 158]);
+    let rr_blocks: usize = of("RR")
+        .iter()
+        .map(|r| r["reports"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(rr_blocks, 17);
+    let xr_blocks: Vec<&Value> = of("XR")
+        .iter()
+        .flat_map(|x| x["blocks"].as_array().unwrap())
+        .collect();
+    let rrtr = xr_blocks.iter().filter(|b| b["block"] == "RRTR").count();
+    let dlrr = xr_blocks.iter().filter(|b| b["block"] == "DLRR").count();
+    // tshark -T fields -e rtcp.xr.bt → 9 × 4 (RRTR), 6 × 5 (DLRR).
+    assert_eq!((rrtr, dlrr), (9, 6));
 }
 
 #[test]

@@ -101,6 +101,9 @@ fn check_rtp_then_rtcp(lines: &[serde_json::Value]) {
     );
     assert_eq!(lines[1]["kind"], "rtcp");
     assert!(lines[1].get("error").is_none(), "{}", lines[1]);
+    assert_eq!(lines[1]["rtcp"][0]["type"], "RR");
+    assert_eq!(lines[1]["rtcp"][0]["ssrc"], 0x0102_0304);
+    assert_eq!(lines[1]["rtcp"][0]["reports"], serde_json::json!([]));
     assert_eq!(lines[0]["time"], 0.0);
     assert_eq!(lines[1]["time"], 0.5);
     assert_eq!(lines[2]["summary"]["undecoded"], 0);

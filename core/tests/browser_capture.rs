@@ -6,6 +6,7 @@
 //! NACK); see `fixtures/README.md` for how both were made. Expected counts
 //! come from tshark on the capture (see `cli/tests/fixture_counts.rs`).
 
+use zerortc::rtcp::{RtcpPacket, marshal_compound, parse_compound};
 use zerortc::rtp::{
     AbsSendTime, AudioLevel, ExtensionKind, ExtensionMap, ExtensionValue, RtpHeader, RtpPacket,
     SdesMid, TransportSequenceNumber,
@@ -174,4 +175,106 @@ fn typed_extension_values_parse_and_write_back() {
     }
     // tshark: abs-send-time and transport-cc on all 552, mid on 129, level on 389.
     assert_eq!(seen, [552, 552, 117 + 7 + 5, 389]);
+}
+
+fn rtcp_payloads() -> Vec<&'static [u8]> {
+    records()
+        .into_iter()
+        .filter(|(k, _)| *k == RECORD_RTCP)
+        .map(|(_, p)| p)
+        .collect()
+}
+
+#[test]
+fn every_rtcp_compound_parses_with_the_types_tshark_sees() {
+    let mut names = std::collections::BTreeMap::new();
+    for payload in rtcp_payloads() {
+        for packet in parse_compound(payload) {
+            let packet = packet.unwrap_or_else(|e| panic!("{e}: {payload:02x?}"));
+            let name = match packet {
+                RtcpPacket::SenderReport(_) => "SR",
+                RtcpPacket::ReceiverReport(_) => "RR",
+                RtcpPacket::SourceDescription(_) => "SDES",
+                RtcpPacket::GenericNack(_) => "NACK",
+                RtcpPacket::TransportCc(_) => "TWCC",
+                RtcpPacket::ExtendedReport(_) => "XR",
+                other => panic!("unexpected packet {other:?}"),
+            };
+            *names.entry(name).or_insert(0) += 1;
+        }
+    }
+    // tshark: SR 8, RR 9, SDES 8, XR 15, RTPFB 125 = 2 NACK (FMT 1) + 123 TWCC (FMT 15).
+    assert_eq!(
+        names.into_iter().collect::<Vec<_>>(),
+        [
+            ("NACK", 2),
+            ("RR", 9),
+            ("SDES", 8),
+            ("SR", 8),
+            ("TWCC", 123),
+            ("XR", 15)
+        ]
+    );
+}
+
+#[test]
+fn every_rtcp_compound_round_trips_byte_for_byte() {
+    let mut out = [0u8; 1500];
+    for payload in rtcp_payloads() {
+        let packets: Vec<RtcpPacket<'_>> = parse_compound(payload).map(Result::unwrap).collect();
+        let n = marshal_compound(&packets, &mut out).unwrap();
+        assert_eq!(&out[..n], payload, "{packets:?}");
+        // Each packet alone too.
+        let mut at = 0;
+        for p in &packets {
+            let size = p.marshal_size();
+            assert_eq!(p.marshal_to(&mut out).unwrap(), size);
+            assert_eq!(&out[..size], &payload[at..at + size], "{p:?}");
+            at += size;
+        }
+        assert_eq!(at, payload.len());
+    }
+}
+
+#[test]
+fn rtcp_fields_match_tshark() {
+    let (mut nack_lost, mut cnames, mut sr_packet_counts) = (vec![], vec![], vec![]);
+    let (mut twcc, mut twcc_status, mut twcc_received, mut rr_blocks) = (0, 0u32, 0u32, 0);
+    for payload in rtcp_payloads() {
+        for packet in parse_compound(payload).map(Result::unwrap) {
+            match packet {
+                RtcpPacket::GenericNack(n) => nack_lost.extend(n.lost_sequence_numbers()),
+                RtcpPacket::SourceDescription(s) => {
+                    let (_, cname) = s.cname().unwrap();
+                    cnames.push(std::str::from_utf8(cname).unwrap().to_string());
+                }
+                RtcpPacket::SenderReport(sr) => {
+                    sr_packet_counts.push(sr.sender_info.packet_count);
+                    assert!(sr.reports.is_empty(), "the caller receives no media");
+                }
+                RtcpPacket::ReceiverReport(rr) => rr_blocks += rr.reports.len(),
+                RtcpPacket::TransportCc(t) => {
+                    twcc += 1;
+                    twcc_status += u32::from(t.status_count());
+                    let reports: Vec<_> = t.packets().collect();
+                    assert_eq!(reports.len(), usize::from(t.status_count()));
+                    for (i, r) in reports.iter().enumerate() {
+                        assert_eq!(r.sequence_number, t.base_sequence.wrapping_add(i as u16));
+                        assert_eq!(r.status.is_received(), r.delta_ticks.is_some());
+                    }
+                    twcc_received +=
+                        reports.iter().filter(|r| r.status.is_received()).count() as u32;
+                }
+                _ => {}
+            }
+        }
+    }
+    // tshark: rtcp.rtpfb.nack_pid 811 and 816 (blp 0); 8 × CNAME "qNTQZV2OzVRSaZlc";
+    // SR packet counts 16 30 124 53 73 101 118 158; 17 RR report blocks;
+    // 123 transport-cc with status counts summing to 550 and 532 receive deltas.
+    assert_eq!(nack_lost, [811, 816]);
+    assert_eq!(cnames, ["qNTQZV2OzVRSaZlc"; 8]);
+    assert_eq!(sr_packet_counts, [16, 30, 124, 53, 73, 101, 118, 158]);
+    assert_eq!(rr_blocks, 17);
+    assert_eq!((twcc, twcc_status, twcc_received), (123, 550, 532));
 }

@@ -460,3 +460,25 @@ fn pcapng_packet_on_an_undeclared_interface() {
         "{error}"
     );
 }
+
+#[test]
+fn real_linux_cooked_captures_from_tshark() {
+    // See tests/fixtures/README.md: tshark -i any, cooked v1 and v2, pcapng and pcap.
+    for name in [
+        "linux-sll-udp.pcapng",
+        "linux-sll-udp.pcap",
+        "linux-sll2-udp.pcapng",
+    ] {
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        let lines = json_lines(&std::fs::read(path).unwrap());
+        assert_eq!(lines.len(), 3, "{name}");
+        assert_eq!(lines[0]["kind"], "rtp", "{name}");
+        assert_eq!(lines[0]["dst"], "127.0.0.1:5004", "{name}");
+        assert_eq!(lines[0]["rtp"]["pt"], 111);
+        assert_eq!(lines[0]["rtp"]["payload_len"], 2);
+        assert_eq!(lines[1]["kind"], "rtcp", "{name}");
+        assert_eq!(lines[1]["dst"], "[::1]:5005", "{name}");
+        assert_eq!(lines[1]["rtcp"][0]["type"], "RR");
+        assert_eq!(lines[2]["summary"]["undecoded"], 0, "{name}");
+    }
+}

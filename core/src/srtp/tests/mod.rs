@@ -3,6 +3,7 @@
 //! behaviour of the contexts.
 
 mod behaviour;
+mod properties;
 mod replay_and_roc;
 mod vectors;
 

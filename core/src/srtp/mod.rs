@@ -1,5 +1,5 @@
-//! SRTP and SRTCP: RFC 3711 (AES-CM + HMAC-SHA1), RFC 7714 (AES-GCM),
-//! RFC 5764 §4.2 (keys from DTLS-SRTP), RFC 6904 is not implemented.
+//! SRTP and SRTCP: RFC 3711 (AES-CM + HMAC-SHA1), RFC 7714 (AES-GCM) and
+//! RFC 5764 §4.2 (keys from DTLS-SRTP).
 //!
 //! Profiles: `AES_CM_128_HMAC_SHA1_80`, `AES_CM_128_HMAC_SHA1_32`,
 //! `AEAD_AES_128_GCM`, `AEAD_AES_256_GCM` ([`SrtpProfile`]). Session keys

@@ -103,24 +103,39 @@ fn srtcp_index_exhaustion_requires_rekey() {
     assert_eq!(protector.counters().index_exhausted, 1);
 }
 
+/// A peer may send SRTCP authenticated but not encrypted (E = 0, RFC 3711
+/// §3.4): build one by hand with the derived SRTCP auth key and check that it
+/// is accepted unchanged, and that setting E on it breaks the tag.
 #[test]
 fn unencrypted_srtcp_from_a_cm_peer_is_accepted() {
-    // Build an E = 0 packet by hand: RTCP | 0 + index | HMAC tag over both.
-    let profile = SrtpProfile::Aes128CmHmacSha1_80;
-    let (mut protector, mut unprotector) = pair(profile, SrtpConfig::default());
-    let plain = rtcp(5, 1);
-    let encrypted = protect_c(&mut protector, &plain);
-    // Decrypting our own packet gives the plaintext; re-tagging with E = 0 is
-    // not possible without the auth key, so flip E on the encrypted packet:
-    // the tag covers the E flag, so it must fail.
-    let mut flipped = encrypted.clone();
-    let at = flipped.len() - 14;
-    flipped[at] &= 0x7f;
-    assert_eq!(
-        unprotect_c(&mut unprotector, &flipped),
-        Err(SrtpError::AuthenticationFailed)
-    );
-    assert_eq!(unprotect_c(&mut unprotector, &encrypted).unwrap(), plain);
+    use super::super::kdf::{KeyDerivation, Label};
+    use crate::crypto::HmacSha1;
+    for profile in [
+        SrtpProfile::Aes128CmHmacSha1_80,
+        SrtpProfile::Aes128CmHmacSha1_32,
+    ] {
+        let (_, mut unprotector) = pair(profile, SrtpConfig::default());
+        let (key, salt) = master(profile, 1);
+        let mut auth_key = [0u8; 20];
+        KeyDerivation::new(&key, &salt)
+            .unwrap()
+            .derive(Label::RtcpAuthentication, &mut auth_key);
+        let mac = HmacSha1::new(&auth_key).unwrap();
+        let plain = rtcp(5, 1);
+        let mut packet = plain.clone();
+        packet.extend(7u32.to_be_bytes()); // E = 0, index 7
+        let tag = mac.sign(&[&packet]);
+        packet.extend(&tag[..10]);
+
+        let mut with_e = packet.clone();
+        with_e[plain.len()] |= 0x80;
+        assert_eq!(
+            unprotect_c(&mut unprotector, &with_e),
+            Err(SrtpError::AuthenticationFailed)
+        );
+        assert_eq!(unprotect_c(&mut unprotector, &packet).unwrap(), plain);
+        assert_eq!(unprotector.highest_rtcp_index(5), Some(7));
+    }
 }
 
 #[test]
@@ -170,22 +185,15 @@ fn dtls_keying_material_splits_by_role() {
                 .unwrap();
         assert_eq!(protect(&mut direct, &plain), from_server);
 
-        for len in [0, material.len() - 1, material.len() + 1] {
+        let mut longer = material.clone();
+        longer.push(0);
+        for wrong in [&material[..0], &material[..material.len() - 1], &longer[..]] {
             assert_eq!(
-                SrtpSession::from_dtls_keying_material(
-                    profile,
-                    &material[..len.min(material.len())]
-                        .iter()
-                        .chain(&[0u8][..len.saturating_sub(material.len())])
-                        .copied()
-                        .collect::<Vec<_>>(),
-                    DtlsRole::Client,
-                    config
-                )
-                .unwrap_err(),
+                SrtpSession::from_dtls_keying_material(profile, wrong, DtlsRole::Client, config)
+                    .unwrap_err(),
                 SrtpError::BadKeyLength {
                     expected: material.len(),
-                    got: len
+                    got: wrong.len()
                 }
             );
         }

@@ -46,6 +46,7 @@ fuzz_target!(|data: &[u8]| {
         rtp_replay_window: 64,
         rtcp_replay_window: 64,
         max_ssrcs: MAX_SSRCS,
+        allow_repeat_tx: false,
     };
     let mut tx = SrtpProtector::new(profile, &key, &salt, config).expect("valid key");
     let mut rx = SrtpUnprotector::new(profile, &key, &salt, config).expect("valid key");

@@ -19,9 +19,15 @@ pub struct SrtpConfig {
     pub rtp_replay_window: usize,
     /// SRTCP replay window in packets (default 128).
     pub rtcp_replay_window: usize,
-    /// Most SSRCs a context tracks (default 64). A packet of a further SSRC
-    /// is refused with [`SrtpError::TooManySsrcs`].
+    /// Most SSRCs a context tracks (default 64; 0 refuses every packet). A
+    /// packet of a further SSRC is refused with [`SrtpError::TooManySsrcs`].
     pub max_ssrcs: usize,
+    /// Let the protector encrypt an SRTP index it has already used (default
+    /// `false`, as in libsrtp). Only for retransmitting the *identical*
+    /// packet (NACK without RTX): two different packets under one index
+    /// reuse the keystream, and for AES-GCM the nonce, which gives away the
+    /// authentication key.
+    pub allow_repeat_tx: bool,
 }
 
 impl Default for SrtpConfig {
@@ -30,6 +36,7 @@ impl Default for SrtpConfig {
             rtp_replay_window: 1024,
             rtcp_replay_window: 128,
             max_ssrcs: 64,
+            allow_repeat_tx: false,
         }
     }
 }
@@ -117,10 +124,11 @@ fn ssrc_map<T>(capacity: usize) -> SsrcMap<T> {
 }
 
 /// Sending state of one SSRC.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone)]
 struct SendStream {
-    /// Highest SRTP index protected so far.
-    highest: Option<u64>,
+    /// SRTP indices protected so far (the highest gives the ROC); refuses a
+    /// repeated index unless [`SrtpConfig::allow_repeat_tx`].
+    rtp: ReplayWindow,
     /// Next SRTCP index to use.
     next_rtcp_index: u32,
 }
@@ -132,16 +140,20 @@ struct ReceiveStream {
     rtcp: ReplayWindow,
 }
 
-fn send_stream(
-    streams: &mut SsrcMap<SendStream>,
-    limit: usize,
+fn send_stream<'a>(
+    streams: &'a mut SsrcMap<SendStream>,
+    config: &SrtpConfig,
     ssrc: u32,
-) -> Result<&mut SendStream, SrtpError> {
+) -> Result<&'a mut SendStream, SrtpError> {
+    let limit = config.max_ssrcs;
     let full = streams.len() >= limit;
     match streams.entry(ssrc) {
         Entry::Occupied(entry) => Ok(entry.into_mut()),
         Entry::Vacant(_) if full => Err(SrtpError::TooManySsrcs { ssrc, limit }),
-        Entry::Vacant(entry) => Ok(entry.insert(SendStream::default())),
+        Entry::Vacant(entry) => Ok(entry.insert(SendStream {
+            rtp: ReplayWindow::new(config.rtp_replay_window),
+            next_rtcp_index: 0,
+        })),
     }
 }
 
@@ -163,10 +175,11 @@ fn record<T>(counters: &mut SrtpCounters, result: Result<T, SrtpError>) -> Resul
 /// outgoing RTP and RTCP in place.
 ///
 /// Per SSRC it keeps the rollover counter, estimated from the sequence
-/// numbers it is given (so it follows wraps and tolerates retransmissions of
-/// older packets), and the SRTCP index. Protecting the same packet index
-/// twice is allowed (retransmission) and yields the same bytes for the same
-/// packet.
+/// numbers it is given (so it follows wraps and places late packets before
+/// a wrap correctly), a window of the indices already used, and the SRTCP
+/// index. Protecting an index twice is refused with
+/// [`SrtpError::Replayed`] (or [`SrtpError::TooOld`] beyond the window)
+/// unless [`SrtpConfig::allow_repeat_tx`] is set.
 #[derive(Debug)]
 pub struct SrtpProtector {
     ciphers: SessionCiphers,
@@ -220,7 +233,7 @@ impl SrtpProtector {
     pub fn roc(&self, ssrc: u32) -> Option<u32> {
         self.streams
             .get(&ssrc)
-            .and_then(|s| s.highest)
+            .and_then(|s| s.rtp.highest())
             .map(super::replay::roc_of)
     }
 
@@ -252,12 +265,13 @@ impl SrtpProtector {
         if available < needed {
             return Err(SrtpError::BufferTooSmall { needed, available });
         }
-        let stream = send_stream(&mut self.streams, self.config.max_ssrcs, ssrc)?;
-        let index = estimate_index(stream.highest, seq, ssrc)?;
-        let out = self.ciphers.seal_rtp(buf, header_len, len, ssrc, index)?;
-        if stream.highest.is_none_or(|h| index > h) {
-            stream.highest = Some(index);
+        let stream = send_stream(&mut self.streams, &self.config, ssrc)?;
+        let index = estimate_index(stream.rtp.highest(), seq, ssrc)?;
+        if !self.config.allow_repeat_tx {
+            stream.rtp.check(index)?;
         }
+        let out = self.ciphers.seal_rtp(buf, header_len, len, ssrc, index)?;
+        stream.rtp.accept(index);
         Ok(out)
     }
 
@@ -288,7 +302,7 @@ impl SrtpProtector {
         if available < needed {
             return Err(SrtpError::BufferTooSmall { needed, available });
         }
-        let stream = send_stream(&mut self.streams, self.config.max_ssrcs, ssrc)?;
+        let stream = send_stream(&mut self.streams, &self.config, ssrc)?;
         let index = stream.next_rtcp_index;
         if index & SRTCP_E_FLAG != 0 {
             return Err(SrtpError::IndexExhausted { ssrc });
@@ -300,7 +314,7 @@ impl SrtpProtector {
 
     #[cfg(test)]
     pub(crate) fn set_next_rtcp_index(&mut self, ssrc: u32, index: u32) {
-        if let Ok(stream) = send_stream(&mut self.streams, self.config.max_ssrcs, ssrc) {
+        if let Ok(stream) = send_stream(&mut self.streams, &self.config, ssrc) {
             stream.next_rtcp_index = index;
         }
     }

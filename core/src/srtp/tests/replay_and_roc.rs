@@ -52,7 +52,11 @@ fn reordering_across_the_wrap() {
 #[test]
 fn protector_uses_the_old_roc_for_a_retransmission_after_the_wrap() {
     let profile = SrtpProfile::Aes128CmHmacSha1_80;
-    let (mut protector, mut unprotector) = pair(profile, SrtpConfig::default());
+    let config = SrtpConfig {
+        allow_repeat_tx: true,
+        ..SrtpConfig::default()
+    };
+    let (mut protector, mut unprotector) = pair(profile, config);
     let first = protect(&mut protector, &rtp(42, 65_535, 0, 0, 10));
     protect(&mut protector, &rtp(42, 0, 0, 0, 10));
     let again = protect(&mut protector, &rtp(42, 65_535, 0, 0, 10));
@@ -185,19 +189,42 @@ fn rejected_packets_never_move_the_window_or_roc() {
             );
             assert_eq!(unprotector.roc(11), Some(0));
         }
+        let replay = genuine[3].clone();
         for srtp in genuine.drain(1..) {
             unprotect(&mut unprotector, &srtp).unwrap();
         }
         assert_eq!(unprotector.roc(11), Some(0));
         // A replayed packet also leaves the state alone.
-        assert!(
-            unprotect(
-                &mut unprotector,
-                &protect(&mut protector, &rtp(11, 40_003, 0, 0, 16))
-            )
-            .is_err()
+        assert_eq!(
+            unprotect(&mut unprotector, &replay),
+            Err(SrtpError::Replayed { index: 40_003 })
         );
         let next = protect(&mut protector, &rtp(11, 40_010, 0, 0, 16));
         unprotect(&mut unprotector, &next).unwrap();
+    }
+}
+
+/// By default the protector refuses to use an SRTP index twice (keystream /
+/// GCM nonce reuse), but still protects a late packet from before the wrap
+/// with the old ROC.
+#[test]
+fn protector_refuses_a_repeated_index_by_default() {
+    for profile in PROFILES {
+        let (mut protector, mut unprotector) = pair(profile, SrtpConfig::default());
+        let late = rtp(42, 65_535, 0, 0, 10);
+        let early = protect(&mut protector, &rtp(42, 65_534, 0, 0, 10));
+        protect(&mut protector, &rtp(42, 0, 0, 0, 10));
+        let late_srtp = protect(&mut protector, &late); // first use of 65535 at ROC 0
+        let mut buf = late.clone();
+        buf.resize(late.len() + profile.rtp_overhead(), 0);
+        assert_eq!(
+            protector.protect_rtp(&mut buf, late.len()),
+            Err(SrtpError::Replayed { index: 65_535 })
+        );
+        assert_eq!(buf[..late.len()], late[..], "nothing encrypted on refusal");
+        assert_eq!(protector.counters().replayed, 1);
+        assert_eq!(protector.roc(42), Some(1));
+        unprotect(&mut unprotector, &early).unwrap();
+        assert_eq!(unprotect(&mut unprotector, &late_srtp).unwrap(), late);
     }
 }

@@ -40,7 +40,9 @@ fn libsrtp_available() -> bool {
             std::env::var_os("ZERORTC_REQUIRE_LIBSRTP").is_none_or(|v| v != "1"),
             "{message}"
         );
-        eprintln!("\n*** WARNING: {message} ***\n");
+        // Straight to the stderr handle: libtest captures `eprintln!` of
+        // passing tests, and this must be seen.
+        let _ = writeln!(std::io::stderr(), "\n*** WARNING: {message} ***\n");
     }
     found
 }

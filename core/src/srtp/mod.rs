@@ -37,9 +37,13 @@
 //! SSRC is created only once one of its packets has authenticated, up to
 //! [`SrtpConfig::max_ssrcs`]; and a rejected packet never moves the window or
 //! the ROC. Every rejection returns a typed [`SrtpError`] and bumps a counter
-//! in [`SrtpCounters`]. Sending: the SRTCP index starts at 0 per SSRC
-//! (RFC 3711 §3.4) and every SRTCP packet we send is encrypted (E = 1); we
-//! accept E = 0 packets from peers.
+//! in [`SrtpCounters`]. A stream starts at ROC 0 (RFC 3711 §3.3.1), so its
+//! first packet must come from before any wrap. Sending: the ROC is
+//! estimated from the sequence numbers given, an index already used is
+//! refused unless [`SrtpConfig::allow_repeat_tx`] (keystream and GCM nonce
+//! reuse), the SRTCP index starts at 0 per SSRC (RFC 3711 §3.4), and every
+//! SRTCP packet we send is encrypted (E = 1); we accept E = 0 packets from
+//! peers.
 //!
 //! Not done here: MKI (unused by DTLS-SRTP in WebRTC), key derivation rates
 //! other than 0, NULL ciphers, encrypted header extensions (RFC 6904).

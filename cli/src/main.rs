@@ -1,2 +1,131 @@
 //! The `zerortc` command line.
-fn main() {}
+//!
+//! `zerortc inspect FILE [--json]` decodes every packet of a pcap or pcapng
+//! capture: UDP payloads are demultiplexed per RFC 7983 (STUN, DTLS, TURN
+//! channel, RTP/RTCP per RFC 5761) and decoded with zerortc's own parsers.
+//!
+//! Exit codes: 0 ok, 1 capture error (unreadable or damaged file), 2 usage.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use zerortc_cli::inspect;
+
+#[derive(Parser)]
+#[command(name = "zerortc", version, about = "zerortc tools")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decode every packet of a pcap/pcapng capture, then print a summary.
+    Inspect {
+        /// The capture file (pcap or pcapng).
+        file: PathBuf,
+        /// One JSON object per packet, then a summary object.
+        #[arg(long)]
+        json: bool,
+        /// Read RTP header extension ids (`a=extmap`) from this SDP (repeatable).
+        #[arg(long, value_name = "SDP")]
+        sdp: Vec<PathBuf>,
+        /// Declare an RTP header extension id, as `ID=URI` (repeatable).
+        #[arg(long, value_name = "ID=URI")]
+        extmap: Vec<String>,
+        /// Write the UDP payloads of RTP and RTCP packets to OUT as records
+        /// (kind byte 1 = RTP, 2 = RTCP; u16 big-endian length; payload).
+        #[arg(long, value_name = "OUT")]
+        dump_payloads: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Inspect {
+            file,
+            json,
+            sdp,
+            extmap,
+            dump_payloads,
+        } => inspect_command(&file, json, &sdp, &extmap, dump_payloads.as_deref()),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("zerortc: {message}");
+    ExitCode::from(2)
+}
+
+fn inspect_command(
+    file: &std::path::Path,
+    json: bool,
+    sdp: &[PathBuf],
+    extmap: &[String],
+    dump_payloads: Option<&std::path::Path>,
+) -> ExitCode {
+    let mut options = inspect::Options {
+        json,
+        ..Default::default()
+    };
+    for path in sdp {
+        match std::fs::read_to_string(path) {
+            Ok(text) => options.media.add_sdp(&text),
+            Err(e) => return usage_error(&format!("cannot read SDP {}: {e}", path.display())),
+        }
+    }
+    for spec in extmap {
+        match spec.split_once('=') {
+            Some((id, uri)) if id.parse::<u8>().is_ok() => {
+                options.media.add_sdp(&format!("a=extmap:{id} {uri}"));
+            }
+            _ => return usage_error(&format!("--extmap wants ID=URI, got {spec:?}")),
+        }
+    }
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("zerortc: cannot read {}: {e}", file.display());
+            return ExitCode::from(1);
+        }
+    };
+    let mut dump = match dump_payloads.map(File::create).transpose() {
+        Ok(f) => f.map(BufWriter::new),
+        Err(e) => {
+            eprintln!("zerortc: cannot create the payload dump: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = inspect::run(
+        &bytes,
+        &options,
+        &mut out,
+        dump.as_mut().map(|d| d as &mut dyn Write),
+    )
+    .and_then(|r| {
+        out.flush()?;
+        if let Some(d) = dump.as_mut() {
+            d.flush()?;
+        }
+        Ok(r)
+    });
+    match result {
+        Ok((_, None)) => ExitCode::SUCCESS,
+        Ok((_, Some(e))) => {
+            eprintln!("zerortc: {}: {e}", file.display());
+            ExitCode::from(1)
+        }
+        // Output closed early (e.g. piped into `head`): not a failure.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("zerortc: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

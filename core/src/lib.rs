@@ -20,5 +20,7 @@
 )]
 #![warn(missing_docs)]
 
+pub mod crypto;
 pub mod rtcp;
 pub mod rtp;
+pub mod srtp;

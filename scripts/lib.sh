@@ -78,3 +78,16 @@ ensure_gungraun_runner() {
     ensure_cargo_tool gungraun-runner "$version" gungraun-runner
 }
 
+
+# ensure_pylibsrtp : the libsrtp binding used by the SRTP cross-check test
+# (core/tests/srtp_libsrtp.rs). Installs python3 + pip from apt if missing.
+ensure_pylibsrtp() {
+    if python3 -c 'import pylibsrtp' >/dev/null 2>&1; then
+        return 0
+    fi
+    command -v python3 >/dev/null 2>&1 || ensure_apt python3
+    python3 -m pip --version >/dev/null 2>&1 || ensure_apt python3-pip
+    say "installing pylibsrtp with pip (libsrtp reference for the SRTP tests)"
+    python3 -m pip install --quiet pylibsrtp 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages pylibsrtp
+}

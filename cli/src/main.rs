@@ -40,6 +40,10 @@ enum Command {
         /// (kind byte 1 = RTP, 2 = RTCP; u16 big-endian length; payload).
         #[arg(long, value_name = "OUT")]
         dump_payloads: Option<PathBuf>,
+        /// Which payloads `--dump-payloads` writes: a comma-separated list
+        /// of `rtp`, `rtcp`, `stun` (record kind 3).
+        #[arg(long, value_name = "KINDS", default_value = "rtp,rtcp")]
+        dump_kinds: String,
     },
 }
 
@@ -52,7 +56,13 @@ fn main() -> ExitCode {
             sdp,
             extmap,
             dump_payloads,
-        } => inspect_command(&file, json, &sdp, &extmap, dump_payloads.as_deref()),
+            dump_kinds,
+        } => match inspect::DumpKinds::parse(&dump_kinds) {
+            Ok(kinds) => {
+                inspect_command(&file, json, &sdp, &extmap, dump_payloads.as_deref(), kinds)
+            }
+            Err(e) => usage_error(&e),
+        },
     }
 }
 
@@ -67,9 +77,11 @@ fn inspect_command(
     sdp: &[PathBuf],
     extmap: &[String],
     dump_payloads: Option<&std::path::Path>,
+    dump_kinds: inspect::DumpKinds,
 ) -> ExitCode {
     let mut options = inspect::Options {
         json,
+        dump_kinds,
         ..Default::default()
     };
     for path in sdp {

@@ -2,7 +2,7 @@
 //!
 //! Every layer is a pure state machine or wire format: time and packets are
 //! passed in, nothing inside reads a clock, opens a socket or spawns a thread.
-//! Layers (see `DESIGN.md`): wire formats ([`rtp`], [`rtcp`]) come first; the
+//! Layers (see `DESIGN.md`): wire formats ([`rtp`], [`rtcp`], [`stun`]) come first; the
 //! crypto, SRTP, DTLS, ICE, SCTP and peer-connection layers build on them.
 //!
 //! Parsers never panic on bytes from the network: malformed input yields a
@@ -22,3 +22,4 @@
 
 pub mod rtcp;
 pub mod rtp;
+pub mod stun;

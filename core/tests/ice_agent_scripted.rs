@@ -571,3 +571,68 @@ fn close_stops_everything() {
     );
     assert!(agent.restart(now, None).is_err());
 }
+
+#[test]
+fn remote_candidates_a_udp_agent_cannot_use_are_ignored_and_counted() {
+    use zerortc::ice::CandidateFilter;
+    let config = IceConfig {
+        filter: CandidateFilter::LoopbackOnly,
+        ..IceConfig::new(9)
+    };
+    let mut agent = IceAgent::new(config).unwrap();
+    assert!(!agent.add_local_host(addr("10.0.0.5:4000")), "filtered");
+    assert!(agent.add_local_host(addr("127.0.0.1:4000")));
+    assert!(!agent.add_local_host(addr("127.0.0.1:4000")), "duplicate");
+    agent
+        .set_remote_credentials(creds("peer", "peer+password+22+chars"))
+        .unwrap();
+    for line in [
+        // As browsers send them: TCP active on port 9, an mDNS name.
+        "candidate:1 1 tcp 1518280447 127.0.0.1 9 typ host tcptype active generation 0 ufrag peer",
+        "candidate:2 1 udp 2122260223 0b4e8f2a-1c3d-4e5f-8a9b-0c1d2e3f4a5b.local 50000 typ host generation 0 ufrag peer",
+        // RTCP component without rtcp-mux, another ufrag, another interface.
+        "candidate:3 2 udp 2122260222 127.0.0.1 50001 typ host",
+        "candidate:4 1 udp 2122260223 127.0.0.1 50002 typ host ufrag old1",
+        "candidate:5 1 udp 2122260223 192.168.1.7 50003 typ host",
+    ] {
+        assert!(
+            !agent.add_remote_candidate(&Candidate::parse(line).unwrap()),
+            "{line}"
+        );
+    }
+    assert_eq!(agent.stats().ignored_remote_candidates, 5);
+    assert_eq!(agent.pair_counts(), (0, 0, 0, 0, 0));
+    let good = Candidate::parse("candidate:6 1 udp 2122260223 127.0.0.1 50004 typ host ufrag peer")
+        .unwrap();
+    assert!(agent.add_remote_candidate(&good));
+    assert!(!agent.add_remote_candidate(&good), "duplicate");
+    assert_eq!(agent.pair_counts(), (0, 1, 0, 0, 0), "one waiting pair");
+}
+
+mod random_input {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn random_stun_never_panics_nor_changes_state(
+            body in proptest::collection::vec(any::<u8>(), 0..120),
+            class in 0u16..4,
+        ) {
+            let (mut agent, me, _, _, now) = controlled_agent();
+            // A STUN-looking header, then random bytes; the length field
+            // may or may not be right.
+            let mut msg = vec![0, 1, 0, body.len() as u8, 0x21, 0x12, 0xA4, 0x42];
+            let t = zerortc::stun::MessageType::new(zerortc::stun::Method::BINDING, Class::from_bits(class));
+            msg[..2].copy_from_slice(&t.to_u16().to_be_bytes());
+            msg.extend_from_slice(&[5; 12]);
+            msg.extend_from_slice(&body);
+            prop_assert!(agent.handle_packet(now, me, addr("127.0.0.1:50000"), &msg));
+            prop_assert!(transmits(&mut agent).is_empty());
+            prop_assert!(events(&mut agent).is_empty());
+            prop_assert_eq!(agent.pair_counts(), (0, 0, 0, 0, 0));
+            prop_assert_eq!(agent.stats().checks_answered, 0);
+        }
+    }
+}

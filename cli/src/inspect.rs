@@ -23,6 +23,8 @@ pub struct Options {
     pub media: MediaContext,
     /// Which payloads go to the dump (RTP and RTCP by default).
     pub dump_kinds: DumpKinds,
+    /// ICE passwords from the SDP, to check STUN MESSAGE-INTEGRITY.
+    pub ice_keys: stun::IceKeys,
 }
 
 /// Which payload kinds `--dump-payloads` writes.
@@ -163,6 +165,7 @@ pub fn decode_frame(
     linktype: i32,
     frame: &[u8],
     media: &MediaContext,
+    ice_keys: &stun::IceKeys,
 ) -> PacketReport {
     let mut report = PacketReport {
         number,
@@ -193,7 +196,7 @@ pub fn decode_frame(
     let payload = datagram.payload;
     report.kind = classify(payload);
     match report.kind {
-        Kind::Stun => match stun::decode(payload) {
+        Kind::Stun => match stun::decode_with_keys(payload, ice_keys) {
             Ok(h) => report.decoded = Some(Decoded::Stun(h)),
             Err(e) => report.fail("stun", e.to_string()),
         },
@@ -366,6 +369,7 @@ pub fn run(
                     frame.linktype,
                     frame.data,
                     &options.media,
+                    &options.ice_keys,
                 );
                 summary.add(&report);
                 if options.json {

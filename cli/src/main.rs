@@ -30,7 +30,8 @@ enum Command {
         /// One JSON object per packet, then a summary object.
         #[arg(long)]
         json: bool,
-        /// Read RTP header extension ids (`a=extmap`) from this SDP (repeatable).
+        /// Read RTP header extension ids (`a=extmap`) and the ICE passwords
+        /// (to check STUN MESSAGE-INTEGRITY) from this SDP (repeatable).
         #[arg(long, value_name = "SDP")]
         sdp: Vec<PathBuf>,
         /// Declare an RTP header extension id, as `ID=URI` (repeatable).
@@ -86,7 +87,10 @@ fn inspect_command(
     };
     for path in sdp {
         match std::fs::read_to_string(path) {
-            Ok(text) => options.media.add_sdp(&text),
+            Ok(text) => {
+                options.media.add_sdp(&text);
+                options.ice_keys.add_sdp(&text);
+            }
             Err(e) => return usage_error(&format!("cannot read SDP {}: {e}", path.display())),
         }
     }

@@ -6,7 +6,37 @@
 use std::fmt::{self, Write as _};
 
 use serde::Serialize;
-use zerortc::stun::{Attribute, StunError, StunMessage};
+use zerortc::stun::{Attribute, IntegrityKey, StunError, StunMessage};
+
+/// ICE passwords read from SDP (`a=ice-ufrag` / `a=ice-pwd`), to check
+/// MESSAGE-INTEGRITY of captured STUN.
+#[derive(Debug, Default, Clone)]
+pub struct IceKeys {
+    keys: Vec<(String, IntegrityKey)>,
+}
+
+impl IceKeys {
+    /// Adds the credentials of every media section of an SDP (repeats are
+    /// kept once).
+    pub fn add_sdp(&mut self, sdp: &str) {
+        let mut ufrag: Option<&str> = None;
+        for line in sdp.lines().map(str::trim) {
+            if let Some(u) = line.strip_prefix("a=ice-ufrag:") {
+                ufrag = Some(u);
+            } else if let (Some(pwd), Some(u)) = (line.strip_prefix("a=ice-pwd:"), ufrag)
+                && !self.keys.iter().any(|(known, _)| known == u)
+                && let Ok(key) = IntegrityKey::short_term(pwd)
+            {
+                self.keys.push((u.to_string(), key));
+            }
+        }
+    }
+
+    /// Whether no password is known.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
 
 /// A decoded STUN message.
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +58,11 @@ pub struct StunHeader {
     /// Whether FINGERPRINT matched (`None` without FINGERPRINT).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint_ok: Option<bool>,
+    /// The ufrag whose password verifies MESSAGE-INTEGRITY, `"MISMATCH"`
+    /// when none of the known ones does (`None` without
+    /// MESSAGE-INTEGRITY or without passwords from `--sdp`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integrity: Option<String>,
 }
 
 /// One attribute and its value as text.
@@ -92,7 +127,18 @@ fn value_text(attr: &Attribute<'_>) -> String {
 
 /// Decodes a STUN message: header, attributes and values.
 pub fn decode(msg: &[u8]) -> Result<StunHeader, StunHeaderError> {
+    decode_with_keys(msg, &IceKeys::default())
+}
+
+/// [`decode`], and checks MESSAGE-INTEGRITY against the known passwords.
+pub fn decode_with_keys(msg: &[u8], keys: &IceKeys) -> Result<StunHeader, StunHeaderError> {
     let parsed = StunMessage::parse(msg)?;
+    let integrity = (parsed.has_integrity() && !keys.is_empty()).then(|| {
+        keys.keys
+            .iter()
+            .find(|(_, key)| parsed.verify_integrity(key).is_ok())
+            .map_or_else(|| "MISMATCH".to_string(), |(ufrag, _)| ufrag.clone())
+    });
     let msg_type = parsed.message_type();
     let class = match msg_type.class {
         zerortc::stun::Class::Request => "request",
@@ -122,6 +168,7 @@ pub fn decode(msg: &[u8]) -> Result<StunHeader, StunHeaderError> {
         fingerprint_ok: parsed
             .has_fingerprint()
             .then(|| parsed.verify_fingerprint().is_ok()),
+        integrity,
     })
 }
 
@@ -150,6 +197,11 @@ impl fmt::Display for StunHeader {
                 })
                 .collect();
             write!(f, " [{}]", parts.join(" "))?;
+        }
+        match self.integrity.as_deref() {
+            Some("MISMATCH") => write!(f, " (MESSAGE-INTEGRITY MISMATCH)")?,
+            Some(ufrag) => write!(f, " (integrity ok, pwd of {ufrag})")?,
+            None => {}
         }
         match self.fingerprint_ok {
             Some(false) => write!(f, " (FINGERPRINT MISMATCH)"),
@@ -239,6 +291,21 @@ mod tests {
         let h = decode(&broken).unwrap();
         assert_eq!(h.fingerprint_ok, Some(false));
         assert!(h.to_string().ends_with("(FINGERPRINT MISMATCH)"));
+    }
+
+    #[test]
+    fn integrity_checked_with_sdp_passwords() {
+        let msg = hex(RFC5769_REQUEST);
+        let mut keys = IceKeys::default();
+        keys.add_sdp("a=ice-ufrag:other\r\na=ice-pwd:not-the-password\r\n");
+        let h = decode_with_keys(&msg, &keys).unwrap();
+        assert_eq!(h.integrity.as_deref(), Some("MISMATCH"));
+        assert!(h.to_string().contains("(MESSAGE-INTEGRITY MISMATCH)"));
+        keys.add_sdp("v=0\r\na=ice-ufrag:evtj\r\na=ice-pwd:VOkJxbRl1RmTxUk/WvJxBt\r\n");
+        let h = decode_with_keys(&msg, &keys).unwrap();
+        assert_eq!(h.integrity.as_deref(), Some("evtj"));
+        assert!(h.to_string().contains("(integrity ok, pwd of evtj)"));
+        assert_eq!(decode(&msg).unwrap().integrity, None);
     }
 
     #[test]

@@ -88,3 +88,56 @@ fn stun_attributes_are_printed_with_values() {
     }
     assert_eq!(seen, 28);
 }
+
+#[test]
+fn message_integrity_is_checked_with_the_sdp_passwords() {
+    let sdp = |name: &str| {
+        format!(
+            "{}/../core/tests/fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    };
+    let offer = sdp("chromium156-plain-rtp-offer.sdp");
+    let answer = sdp("chromium156-plain-rtp-answer.sdp");
+    let out = zerortc(&[
+        "inspect", FIXTURE, "--json", "--sdp", &offer, "--sdp", &answer,
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut by_ufrag = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if v["kind"] != "stun" {
+            continue;
+        }
+        let ufrag = v["stun"]["integrity"].as_str().unwrap().to_string();
+        // Requests are keyed with the receiver's password: the first part
+        // of USERNAME.
+        if v["stun"]["class"] == "request" {
+            let values = v["stun"]["attribute_values"].as_array().unwrap();
+            let username = values.iter().find(|a| a["name"] == "USERNAME").unwrap();
+            let receiver = username["value"]
+                .as_str()
+                .unwrap()
+                .trim_matches('"')
+                .split(':')
+                .next()
+                .unwrap()
+                .to_string();
+            assert_eq!(ufrag, receiver);
+        }
+        *by_ufrag.entry(ufrag).or_insert(0) += 1;
+    }
+    // 7 checks each way, each answered with the same password.
+    assert_eq!(
+        by_ufrag.into_iter().collect::<Vec<_>>(),
+        [("nBRx".to_string(), 14), ("yEcT".to_string(), 14)]
+    );
+    // Without --sdp, nothing is claimed.
+    let plain = zerortc(&["inspect", FIXTURE, "--json"]);
+    assert!(
+        !String::from_utf8(plain.stdout)
+            .unwrap()
+            .contains("\"integrity\"")
+    );
+}

@@ -89,6 +89,47 @@ pub(crate) enum Outgoing {
 /// [`IceAgent::handle_packet`], send what [`IceAgent::poll_transmit`]
 /// writes, read [`IceAgent::poll_event`], and call
 /// [`IceAgent::handle_timeout`] at [`IceAgent::poll_timeout`].
+///
+/// Two agents connected in memory, time driven by hand:
+///
+/// ```
+/// use std::time::Instant;
+/// use zerortc::ice::{IceAgent, IceConfig, IceConnectionState, IceEvent, IceRole};
+///
+/// let addrs = ["127.0.0.1:5000".parse()?, "127.0.0.1:6000".parse()?];
+/// let mut a = IceAgent::new(IceConfig::new(1))?;
+/// let mut b = IceAgent::new(IceConfig { role: IceRole::Controlled, ..IceConfig::new(2) })?;
+/// a.add_local_host(addrs[0]);
+/// b.add_local_host(addrs[1]);
+/// // Signalling: credentials from the SDP, candidates trickled.
+/// a.set_remote_credentials(b.local_credentials().clone())?;
+/// b.set_remote_credentials(a.local_credentials().clone())?;
+/// let mut now = Instant::now();
+/// a.gather(now);
+/// b.gather(now);
+/// let mut agents = [a, b];
+/// let mut buf = [0u8; 1500];
+/// for _ in 0..100 {
+///     for i in 0..2 {
+///         while let Some(ev) = agents[i].poll_event() {
+///             if let IceEvent::LocalCandidate(c) = ev {
+///                 agents[1 - i].add_remote_candidate(&c);
+///             }
+///         }
+///         while let Some(t) = agents[i].poll_transmit(&mut buf)? {
+///             // The network: straight to the other agent.
+///             agents[1 - i].handle_packet(now, t.destination, t.source, &buf[..t.len]);
+///         }
+///     }
+///     if let Some(at) = agents.iter().filter_map(IceAgent::poll_timeout).min() {
+///         now = now.max(at);
+///         agents.iter_mut().for_each(|a| a.handle_timeout(now));
+///     }
+/// }
+/// assert_eq!(agents[0].connection_state(), IceConnectionState::Connected);
+/// assert_eq!(agents[0].selected_pair(), Some((addrs[0], addrs[1])));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct IceAgent {
     pub(crate) config: IceConfig,

@@ -636,3 +636,40 @@ mod random_input {
         }
     }
 }
+
+#[test]
+fn a_peer_reflexive_candidate_is_replaced_by_the_signalled_one() {
+    let (mut agent, me, mine, _, now) = controlled_agent();
+    let from = addr("127.0.0.1:50000");
+    // The check arrives before the candidate is signalled: peer reflexive,
+    // with the PRIORITY of the check (1845501695).
+    agent.handle_packet(
+        now,
+        me,
+        from,
+        &check(1, "mine:peer", &mine, true, false, None),
+    );
+    let pair = agent.pairs().next().unwrap();
+    assert_eq!((pair.local, pair.remote), (me, from));
+    assert_eq!(pair.remote_type, CandidateType::PeerReflexive);
+    let prflx_priority = pair.priority;
+    let local_priority = candidate_priority(CandidateType::Host, 0x7F00, 1);
+    // Controlled: G is the peer's priority.
+    assert_eq!(
+        prflx_priority,
+        zerortc::ice::pair_priority(1_845_501_695, local_priority)
+    );
+    // Then the host candidate is signalled: type and priority replaced.
+    let line = "candidate:9 1 udp 2122260223 127.0.0.1 50000 typ host ufrag peer";
+    assert!(
+        !agent.add_remote_candidate(&Candidate::parse(line).unwrap()),
+        "not a new address"
+    );
+    let pair = agent.pairs().next().unwrap();
+    assert_eq!(pair.remote_type, CandidateType::Host);
+    assert_eq!(
+        pair.priority,
+        zerortc::ice::pair_priority(2_122_260_223, local_priority)
+    );
+    assert_eq!(agent.pairs().count(), 1);
+}

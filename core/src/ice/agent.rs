@@ -17,6 +17,23 @@ use super::priority::{address_local_preference, candidate_priority, foundation};
 use crate::stun::{AttributeType, IntegrityKey, MAX_UNKNOWN_ATTRIBUTES, StunError, TransactionId};
 use arrayvec::ArrayVec;
 
+/// One candidate pair as [`IceAgent::pairs`] shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PairInfo {
+    /// The local base address.
+    pub local: SocketAddr,
+    /// The remote address.
+    pub remote: SocketAddr,
+    /// Its state.
+    pub state: PairState,
+    /// Pair priority (RFC 8445 §6.1.2.3) in the current role.
+    pub priority: u64,
+    /// Whether it was nominated.
+    pub nominated: bool,
+    /// The type of the remote candidate (peer reflexive until signalled).
+    pub remote_type: CandidateType,
+}
+
 /// Why the agent refused a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -261,6 +278,22 @@ impl IceAgent {
         )
     }
 
+    /// The candidate pairs, highest priority first (for stats and tests).
+    pub fn pairs(&self) -> impl Iterator<Item = PairInfo> + '_ {
+        self.checklist.pairs.iter().map(|p| PairInfo {
+            local: p.local_addr,
+            remote: p.remote_addr,
+            state: p.state,
+            priority: p.priority,
+            nominated: p.nominated,
+            remote_type: self
+                .remotes
+                .iter()
+                .find(|r| r.addr == p.remote_addr)
+                .map_or(CandidateType::PeerReflexive, |r| r.kind),
+        })
+    }
+
     /// Sets the peer's credentials (from its SDP).
     pub fn set_remote_credentials(&mut self, credentials: IceCredentials) -> Result<(), IceError> {
         if self.state == IceConnectionState::Closed {
@@ -429,10 +462,25 @@ impl IceAgent {
             return false;
         };
         if let Some(existing) = self.remotes.iter_mut().find(|r| r.addr == addr) {
-            // A peer-reflexive candidate learned from a check is replaced
-            // by the signalled one (§7.3.1.3 keeps the signalled priority).
-            existing.priority = existing.priority.max(candidate.priority);
-            existing.kind = candidate.kind;
+            if existing.kind == CandidateType::PeerReflexive {
+                // The signalled candidate replaces the peer-reflexive one
+                // learned from a check: its type, priority and foundation
+                // count from now on (RFC 8445 §7.3.1.3).
+                existing.kind = candidate.kind;
+                existing.priority = candidate.priority;
+                existing.foundation = hash_str(&candidate.foundation);
+                let (priority, foundation) = (existing.priority, existing.foundation);
+                for pair in self
+                    .checklist
+                    .pairs
+                    .iter_mut()
+                    .filter(|p| p.remote_addr == addr)
+                {
+                    pair.remote_priority = priority;
+                    pair.foundation.1 = foundation;
+                }
+                self.checklist.recompute_priorities(self.role);
+            }
             return false;
         }
         let remote = RemoteCandidate {

@@ -70,7 +70,7 @@ mod inbound;
 mod outbound;
 mod priority;
 
-pub use agent::{IceAgent, IceError};
+pub use agent::{IceAgent, IceError, PairInfo};
 pub use checklist::PairState;
 pub use config::{CandidateFilter, IceConfig, IceCredentials, IceMode, IceRole};
 pub use event::{IceConnectionState, IceEvent, IceGatheringState, IceStats, Transmit};

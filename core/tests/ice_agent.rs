@@ -142,6 +142,7 @@ impl Harness {
                         self.peers[i].gathering.push(g);
                         None
                     }
+                    other => panic!("unexpected event {other:?}"),
                 };
                 if let Some(signal) = signal {
                     let jitter = self.signaling_jitter.mul_f64(self.net.rng().unit());

@@ -19,6 +19,7 @@ use arrayvec::ArrayVec;
 
 /// One candidate pair as [`IceAgent::pairs`] shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PairInfo {
     /// The local base address.
     pub local: SocketAddr,

@@ -35,8 +35,10 @@ pub enum IceGatheringState {
     Complete,
 }
 
-/// An event for the application.
+/// An event for the application. New variants may come (relay, ICE-TCP),
+/// so matches need a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum IceEvent {
     /// A local candidate to signal to the peer (trickle, RFC 8838).
     LocalCandidate(Candidate),
@@ -60,6 +62,7 @@ pub enum IceEvent {
 /// A datagram to send: `len` bytes written at the start of the buffer
 /// given to [`super::IceAgent::poll_transmit`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Transmit {
     /// Send from this local address (a host candidate's base).
     pub source: SocketAddr,
@@ -71,6 +74,7 @@ pub struct Transmit {
 
 /// Counters of what the agent did and dropped.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct IceStats {
     /// Connectivity check requests sent (first transmissions).
     pub checks_sent: u64,

@@ -726,7 +726,7 @@ impl IceAgent {
             }
             if t.transmissions < t.max_transmissions {
                 t.transmissions += 1;
-                t.rto = (t.rto * 2).min(self.config.max_rto);
+                t.rto = t.rto.saturating_mul(2).min(self.config.max_rto);
                 t.next_at = now + t.rto;
                 let txid = t.txid;
                 self.outgoing.push_back(Outgoing::Request(txid));
@@ -854,7 +854,7 @@ impl IceAgent {
         }
         // 0.8 .. 1.2 × the interval (RFC 7675 §5.1).
         let jitter = 800 + u64::from(self.rng.next_u32() % 401);
-        let interval = self.config.consent_interval.as_millis() as u64 * jitter / 1000;
+        let interval = (self.config.consent_interval.as_millis() as u64).saturating_mul(jitter) / 1000;
         self.next_consent_at = Some(now + Duration::from_millis(interval));
     }
 

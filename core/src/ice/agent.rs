@@ -854,7 +854,8 @@ impl IceAgent {
         }
         // 0.8 .. 1.2 × the interval (RFC 7675 §5.1).
         let jitter = 800 + u64::from(self.rng.next_u32() % 401);
-        let interval = (self.config.consent_interval.as_millis() as u64).saturating_mul(jitter) / 1000;
+        let interval =
+            (self.config.consent_interval.as_millis() as u64).saturating_mul(jitter) / 1000;
         self.next_consent_at = Some(now + Duration::from_millis(interval));
     }
 

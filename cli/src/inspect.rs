@@ -21,6 +21,60 @@ pub struct Options {
     pub json: bool,
     /// Extension ids and other SDP facts used to decode RTP.
     pub media: MediaContext,
+    /// Which payloads go to the dump (RTP and RTCP by default).
+    pub dump_kinds: DumpKinds,
+    /// ICE passwords from the SDP, to check STUN MESSAGE-INTEGRITY.
+    pub ice_keys: stun::IceKeys,
+}
+
+/// Which payload kinds `--dump-payloads` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DumpKinds {
+    /// RTP packets (record kind 1).
+    pub rtp: bool,
+    /// RTCP compounds (record kind 2).
+    pub rtcp: bool,
+    /// STUN messages (record kind 3).
+    pub stun: bool,
+}
+
+impl Default for DumpKinds {
+    fn default() -> Self {
+        DumpKinds {
+            rtp: true,
+            rtcp: true,
+            stun: false,
+        }
+    }
+}
+
+impl DumpKinds {
+    /// Parses a comma-separated list of `rtp`, `rtcp`, `stun`.
+    pub fn parse(list: &str) -> Result<DumpKinds, String> {
+        let mut kinds = DumpKinds {
+            rtp: false,
+            rtcp: false,
+            stun: false,
+        };
+        for name in list.split(',').map(str::trim) {
+            match name {
+                "rtp" => kinds.rtp = true,
+                "rtcp" => kinds.rtcp = true,
+                "stun" => kinds.stun = true,
+                other => return Err(format!("unknown dump kind {other:?} (rtp, rtcp, stun)")),
+            }
+        }
+        Ok(kinds)
+    }
+
+    fn select(&self, kind: Kind) -> Option<DumpKind> {
+        match kind {
+            Kind::Rtp if self.rtp => Some(DumpKind::Rtp),
+            Kind::Rtcp if self.rtcp => Some(DumpKind::Rtcp),
+            Kind::Stun if self.stun => Some(DumpKind::Stun),
+            _ => None,
+        }
+    }
 }
 
 /// What `inspect` decoded from one packet.
@@ -100,6 +154,8 @@ pub enum DumpKind {
     Rtp = 1,
     /// An RTCP compound packet.
     Rtcp = 2,
+    /// A STUN message.
+    Stun = 3,
 }
 
 /// Decodes one frame.
@@ -109,6 +165,7 @@ pub fn decode_frame(
     linktype: i32,
     frame: &[u8],
     media: &MediaContext,
+    ice_keys: &stun::IceKeys,
 ) -> PacketReport {
     let mut report = PacketReport {
         number,
@@ -139,7 +196,7 @@ pub fn decode_frame(
     let payload = datagram.payload;
     report.kind = classify(payload);
     match report.kind {
-        Kind::Stun => match stun::decode(payload) {
+        Kind::Stun => match stun::decode_with_keys(payload, ice_keys) {
             Ok(h) => report.decoded = Some(Decoded::Stun(h)),
             Err(e) => report.fail("stun", e.to_string()),
         },
@@ -282,7 +339,7 @@ impl Summary {
 }
 
 /// Runs the inspector over a capture held in memory, writing to `out`.
-/// Payloads of RTP and RTCP packets go to `dump` when given. Returns the
+/// Payloads of the kinds in `options.dump_kinds` go to `dump` when given. Returns the
 /// summary, and the capture error if the file is damaged (after printing
 /// everything before the damage).
 pub fn run(
@@ -312,6 +369,7 @@ pub fn run(
                     frame.linktype,
                     frame.data,
                     &options.media,
+                    &options.ice_keys,
                 );
                 summary.add(&report);
                 if options.json {
@@ -320,17 +378,11 @@ pub fn run(
                 } else {
                     writeln!(out, "{}", report.text())?;
                 }
-                if let Some(dump) = dump.as_deref_mut() {
-                    let kind = match report.kind {
-                        Kind::Rtp => Some(DumpKind::Rtp),
-                        Kind::Rtcp => Some(DumpKind::Rtcp),
-                        _ => None,
-                    };
-                    if let Some(kind) = kind
-                        && let Ok(d) = udp_datagram(frame.linktype, frame.data)
-                    {
-                        write_dump_record(dump, kind, d.payload)?;
-                    }
+                if let Some(dump) = dump.as_deref_mut()
+                    && let Some(kind) = options.dump_kinds.select(report.kind)
+                    && let Ok(d) = udp_datagram(frame.linktype, frame.data)
+                {
+                    write_dump_record(dump, kind, d.payload)?;
                 }
             }
         }
@@ -345,7 +397,7 @@ pub fn run(
     Ok((summary, capture_error))
 }
 
-/// Writes one `--dump-payloads` record: kind byte (1 RTP, 2 RTCP), length
+/// Writes one `--dump-payloads` record: kind byte (1 RTP, 2 RTCP, 3 STUN), length
 /// (u16, big endian), payload.
 pub fn write_dump_record(out: &mut dyn Write, kind: DumpKind, payload: &[u8]) -> io::Result<()> {
     let len = u16::try_from(payload.len())

@@ -30,7 +30,8 @@ enum Command {
         /// One JSON object per packet, then a summary object.
         #[arg(long)]
         json: bool,
-        /// Read RTP header extension ids (`a=extmap`) from this SDP (repeatable).
+        /// Read RTP header extension ids (`a=extmap`) and the ICE passwords
+        /// (to check STUN MESSAGE-INTEGRITY) from this SDP (repeatable).
         #[arg(long, value_name = "SDP")]
         sdp: Vec<PathBuf>,
         /// Declare an RTP header extension id, as `ID=URI` (repeatable).
@@ -40,6 +41,10 @@ enum Command {
         /// (kind byte 1 = RTP, 2 = RTCP; u16 big-endian length; payload).
         #[arg(long, value_name = "OUT")]
         dump_payloads: Option<PathBuf>,
+        /// Which payloads `--dump-payloads` writes: a comma-separated list
+        /// of `rtp`, `rtcp`, `stun` (record kind 3).
+        #[arg(long, value_name = "KINDS", default_value = "rtp,rtcp")]
+        dump_kinds: String,
     },
 }
 
@@ -52,7 +57,13 @@ fn main() -> ExitCode {
             sdp,
             extmap,
             dump_payloads,
-        } => inspect_command(&file, json, &sdp, &extmap, dump_payloads.as_deref()),
+            dump_kinds,
+        } => match inspect::DumpKinds::parse(&dump_kinds) {
+            Ok(kinds) => {
+                inspect_command(&file, json, &sdp, &extmap, dump_payloads.as_deref(), kinds)
+            }
+            Err(e) => usage_error(&e),
+        },
     }
 }
 
@@ -67,14 +78,19 @@ fn inspect_command(
     sdp: &[PathBuf],
     extmap: &[String],
     dump_payloads: Option<&std::path::Path>,
+    dump_kinds: inspect::DumpKinds,
 ) -> ExitCode {
     let mut options = inspect::Options {
         json,
+        dump_kinds,
         ..Default::default()
     };
     for path in sdp {
         match std::fs::read_to_string(path) {
-            Ok(text) => options.media.add_sdp(&text),
+            Ok(text) => {
+                options.media.add_sdp(&text);
+                options.ice_keys.add_sdp(&text);
+            }
             Err(e) => return usage_error(&format!("cannot read SDP {}: {e}", path.display())),
         }
     }

@@ -1,14 +1,44 @@
-//! STUN message header (RFC 8489 §5) and the list of attribute types.
-//! Attribute values are not decoded here (full STUN decoding comes with the
-//! `stun` layer of the core).
+//! STUN messages (RFC 8489) decoded with `zerortc::stun`: method, class,
+//! transaction id and every attribute with its value; FINGERPRINT is
+//! checked (MESSAGE-INTEGRITY needs the ICE password, which a capture
+//! does not hold).
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use serde::Serialize;
+use zerortc::stun::{Attribute, IntegrityKey, StunError, StunMessage};
 
-const MAGIC_COOKIE: u32 = 0x2112_a442;
+/// ICE passwords read from SDP (`a=ice-ufrag` / `a=ice-pwd`), to check
+/// MESSAGE-INTEGRITY of captured STUN.
+#[derive(Debug, Default, Clone)]
+pub struct IceKeys {
+    keys: Vec<(String, IntegrityKey)>,
+}
 
-/// The header of a STUN message and the types of its attributes.
+impl IceKeys {
+    /// Adds the credentials of every media section of an SDP (repeats are
+    /// kept once).
+    pub fn add_sdp(&mut self, sdp: &str) {
+        let mut ufrag: Option<&str> = None;
+        for line in sdp.lines().map(str::trim) {
+            if let Some(u) = line.strip_prefix("a=ice-ufrag:") {
+                ufrag = Some(u);
+            } else if let (Some(pwd), Some(u)) = (line.strip_prefix("a=ice-pwd:"), ufrag)
+                && !self.keys.iter().any(|(known, _)| known == u)
+                && let Ok(key) = IntegrityKey::short_term(pwd)
+            {
+                self.keys.push((u.to_string(), key));
+            }
+        }
+    }
+
+    /// Whether no password is known.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// A decoded STUN message.
 #[derive(Debug, Clone, Serialize)]
 pub struct StunHeader {
     /// `request`, `indication`, `success_response` or `error_response`.
@@ -23,133 +53,122 @@ pub struct StunHeader {
     pub transaction_id: String,
     /// Attribute types in order, with names when known.
     pub attributes: Vec<String>,
+    /// The attributes with their decoded values, in order.
+    pub attribute_values: Vec<AttributeReport>,
+    /// Whether FINGERPRINT matched (`None` without FINGERPRINT).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint_ok: Option<bool>,
+    /// The ufrag whose password verifies MESSAGE-INTEGRITY, `"MISMATCH"`
+    /// when none of the known ones does (`None` without
+    /// MESSAGE-INTEGRITY or without passwords from `--sdp`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integrity: Option<String>,
 }
 
-/// Why a payload in the STUN range is not a STUN message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum StunHeaderError {
-    /// Shorter than the 20-byte header.
-    #[error("shorter than the 20-byte STUN header")]
-    Truncated,
-    /// The magic cookie is not 0x2112A442.
-    #[error("wrong magic cookie")]
-    BadCookie,
-    /// The length field is not a multiple of 4 or disagrees with the datagram.
-    #[error("message length does not match the datagram")]
-    BadLength,
-    /// An attribute runs past the end of the message.
-    #[error("attribute runs past the end of the message")]
-    BadAttribute,
+/// One attribute and its value as text.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttributeReport {
+    /// The attribute type number.
+    #[serde(rename = "type")]
+    pub attr_type: u16,
+    /// Its name, or the number in hex.
+    pub name: String,
+    /// The decoded value (empty for USE-CANDIDATE).
+    pub value: String,
 }
 
-/// Decodes the header and attribute list of a STUN message.
-pub fn decode(msg: &[u8]) -> Result<StunHeader, StunHeaderError> {
-    let header = msg.get(..20).ok_or(StunHeaderError::Truncated)?;
-    let word = |at: usize| -> u32 {
-        header
-            .get(at..at + 4)
-            .and_then(|b| b.try_into().ok())
-            .map(u32::from_be_bytes)
-            .unwrap_or_default()
-    };
-    let first = word(0);
-    let message_type = (first >> 16) as u16;
-    let length = (first & 0xffff) as u16;
-    if word(4) != MAGIC_COOKIE {
-        return Err(StunHeaderError::BadCookie);
-    }
-    if !length.is_multiple_of(4) || usize::from(length) + 20 != msg.len() {
-        return Err(StunHeaderError::BadLength);
-    }
-    let class = match ((message_type >> 7) & 0b10) | ((message_type >> 4) & 0b01) {
-        0 => "request",
-        1 => "indication",
-        2 => "success_response",
-        _ => "error_response",
-    };
-    let method =
-        (message_type & 0x000f) | ((message_type & 0x00e0) >> 1) | ((message_type & 0x3e00) >> 2);
-    let transaction_id =
-        header
-            .get(8..20)
-            .unwrap_or_default()
+/// Why a payload in the STUN range is not a valid STUN message.
+pub type StunHeaderError = StunError;
+
+fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .fold(String::with_capacity(2 * bytes.len()), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+fn value_text(attr: &Attribute<'_>) -> String {
+    match attr {
+        Attribute::MappedAddress(a)
+        | Attribute::XorMappedAddress(a)
+        | Attribute::XorPeerAddress(a)
+        | Attribute::XorRelayedAddress(a) => a.to_string(),
+        Attribute::Username(s)
+        | Attribute::Software(s)
+        | Attribute::Realm(s)
+        | Attribute::Nonce(s) => {
+            format!("{s:?}")
+        }
+        Attribute::MessageIntegrity(tag) => hex(&tag[..]),
+        Attribute::MessageIntegritySha256(tag) => hex(tag),
+        Attribute::Fingerprint(crc) => format!("{crc:#010x}"),
+        Attribute::ErrorCode(e) => format!("{} {:?}", e.code, e.reason),
+        Attribute::UnknownAttributes(list) => list
             .iter()
-            .fold(String::with_capacity(24), |mut s, b| {
-                use fmt::Write as _;
-                let _ = write!(s, "{b:02x}");
-                s
-            });
-    let mut attributes = Vec::new();
-    let mut rest = msg.get(20..).unwrap_or_default();
-    while !rest.is_empty() {
-        let tlv = rest.get(..4).ok_or(StunHeaderError::BadAttribute)?;
-        let kind = u16::from_be_bytes([tlv[0], tlv[1]]);
-        let len = usize::from(u16::from_be_bytes([tlv[2], tlv[3]]));
-        let padded = (len + 3) & !3;
-        rest = rest
-            .get(4 + padded..)
-            .ok_or(StunHeaderError::BadAttribute)?;
-        attributes.push(match attribute_name(kind) {
-            Some(name) => name.to_string(),
-            None => format!("{kind:#06x}"),
-        });
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+        Attribute::Priority(p) | Attribute::Lifetime(p) => p.to_string(),
+        Attribute::UseCandidate => String::new(),
+        Attribute::IceControlled(t) | Attribute::IceControlling(t) => format!("{t:#018x}"),
+        Attribute::Data(d) => format!("{} bytes", d.len()),
+        Attribute::RequestedTransport(p) => match p {
+            17 => "17 (UDP)".to_string(),
+            6 => "6 (TCP)".to_string(),
+            p => p.to_string(),
+        },
+        Attribute::ChannelNumber(n) => format!("{n:#06x}"),
+        Attribute::Other { value, .. } => hex(value),
+        _ => String::new(),
     }
+}
+
+/// Decodes a STUN message: header, attributes and values.
+pub fn decode(msg: &[u8]) -> Result<StunHeader, StunHeaderError> {
+    decode_with_keys(msg, &IceKeys::default())
+}
+
+/// [`decode`], and checks MESSAGE-INTEGRITY against the known passwords.
+pub fn decode_with_keys(msg: &[u8], keys: &IceKeys) -> Result<StunHeader, StunHeaderError> {
+    let parsed = StunMessage::parse(msg)?;
+    let integrity = (parsed.has_integrity() && !keys.is_empty()).then(|| {
+        keys.keys
+            .iter()
+            .find(|(_, key)| parsed.verify_integrity(key).is_ok())
+            .map_or_else(|| "MISMATCH".to_string(), |(ufrag, _)| ufrag.clone())
+    });
+    let msg_type = parsed.message_type();
+    let class = match msg_type.class {
+        zerortc::stun::Class::Request => "request",
+        zerortc::stun::Class::Indication => "indication",
+        zerortc::stun::Class::SuccessResponse => "success_response",
+        zerortc::stun::Class::ErrorResponse => "error_response",
+    };
+    let attribute_values: Vec<AttributeReport> = parsed
+        .attributes()
+        .map(|a| AttributeReport {
+            attr_type: a.attr_type().0,
+            name: a.attr_type().to_string(),
+            value: value_text(&a),
+        })
+        .collect();
     Ok(StunHeader {
         class,
-        method,
-        method_name: method_name(method),
-        length,
-        transaction_id,
-        attributes,
-    })
-}
-
-fn method_name(method: u16) -> Option<&'static str> {
-    Some(match method {
-        0x001 => "Binding",
-        0x003 => "Allocate",
-        0x004 => "Refresh",
-        0x006 => "Send",
-        0x007 => "Data",
-        0x008 => "CreatePermission",
-        0x009 => "ChannelBind",
-        0x00a => "Connect",
-        0x00b => "ConnectionBind",
-        0x00c => "ConnectionAttempt",
-        _ => return None,
-    })
-}
-
-fn attribute_name(kind: u16) -> Option<&'static str> {
-    Some(match kind {
-        0x0001 => "MAPPED-ADDRESS",
-        0x0006 => "USERNAME",
-        0x0008 => "MESSAGE-INTEGRITY",
-        0x0009 => "ERROR-CODE",
-        0x000a => "UNKNOWN-ATTRIBUTES",
-        0x000c => "CHANNEL-NUMBER",
-        0x000d => "LIFETIME",
-        0x0012 => "XOR-PEER-ADDRESS",
-        0x0013 => "DATA",
-        0x0014 => "REALM",
-        0x0015 => "NONCE",
-        0x0016 => "XOR-RELAYED-ADDRESS",
-        0x0019 => "REQUESTED-TRANSPORT",
-        0x001c => "MESSAGE-INTEGRITY-SHA256",
-        0x001d => "PASSWORD-ALGORITHM",
-        0x001e => "USERHASH",
-        0x0020 => "XOR-MAPPED-ADDRESS",
-        0x0024 => "PRIORITY",
-        0x0025 => "USE-CANDIDATE",
-        0x8002 => "PASSWORD-ALGORITHMS",
-        0x8003 => "ALTERNATE-DOMAIN",
-        0x8022 => "SOFTWARE",
-        0x8023 => "ALTERNATE-SERVER",
-        0x8028 => "FINGERPRINT",
-        0x8029 => "ICE-CONTROLLED",
-        0x802a => "ICE-CONTROLLING",
-        0xc057 => "GOOG-NETWORK-INFO",
-        _ => return None,
+        method: msg_type.method.number(),
+        method_name: msg_type.method.name(),
+        length: parsed.length() as u16,
+        transaction_id: parsed.transaction_id().to_string(),
+        attributes: parsed
+            .raw_attributes()
+            .map(|a| a.attr_type.to_string())
+            .collect(),
+        attribute_values,
+        fingerprint_ok: parsed
+            .has_fingerprint()
+            .then(|| parsed.verify_fingerprint().is_ok()),
+        integrity,
     })
 }
 
@@ -165,10 +184,29 @@ impl fmt::Display for StunHeader {
             )?,
         }
         write!(f, " txid={} len={}", self.transaction_id, self.length)?;
-        if !self.attributes.is_empty() {
-            write!(f, " [{}]", self.attributes.join(" "))?;
+        if !self.attribute_values.is_empty() {
+            let parts: Vec<String> = self
+                .attribute_values
+                .iter()
+                .map(|a| {
+                    if a.value.is_empty() {
+                        a.name.clone()
+                    } else {
+                        format!("{}={}", a.name, a.value)
+                    }
+                })
+                .collect();
+            write!(f, " [{}]", parts.join(" "))?;
         }
-        Ok(())
+        match self.integrity.as_deref() {
+            Some("MISMATCH") => write!(f, " (MESSAGE-INTEGRITY MISMATCH)")?,
+            Some(ufrag) => write!(f, " (integrity ok, pwd of {ufrag})")?,
+            None => {}
+        }
+        match self.fingerprint_ok {
+            Some(false) => write!(f, " (FINGERPRINT MISMATCH)"),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -217,6 +255,60 @@ mod tests {
     }
 
     #[test]
+    fn rfc5769_sample_request_values() {
+        let h = decode(&hex(RFC5769_REQUEST)).unwrap();
+        let values: Vec<(&str, &str)> = h
+            .attribute_values
+            .iter()
+            .map(|a| (a.name.as_str(), a.value.as_str()))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("SOFTWARE", "\"STUN test client\""),
+                ("PRIORITY", "1845494271"),
+                ("ICE-CONTROLLED", "0x932ff9b151263b36"),
+                ("USERNAME", "\"evtj:h6vY\""),
+                (
+                    "MESSAGE-INTEGRITY",
+                    "9aeaa70cbfd8cb56781ef2b5b2d3f249c1b571a2"
+                ),
+                ("FINGERPRINT", "0xe57a3bcf"),
+            ]
+        );
+        assert_eq!(h.fingerprint_ok, Some(true));
+        let text = h.to_string();
+        assert!(
+            text.starts_with(
+                "Binding request txid=b7e7a701bc34d686fa87dfae len=88 \
+                 [SOFTWARE=\"STUN test client\" PRIORITY=1845494271 "
+            ),
+            "{text}"
+        );
+        let mut broken = hex(RFC5769_REQUEST);
+        let last = broken.len() - 1;
+        broken[last] ^= 1;
+        let h = decode(&broken).unwrap();
+        assert_eq!(h.fingerprint_ok, Some(false));
+        assert!(h.to_string().ends_with("(FINGERPRINT MISMATCH)"));
+    }
+
+    #[test]
+    fn integrity_checked_with_sdp_passwords() {
+        let msg = hex(RFC5769_REQUEST);
+        let mut keys = IceKeys::default();
+        keys.add_sdp("a=ice-ufrag:other\r\na=ice-pwd:not-the-password\r\n");
+        let h = decode_with_keys(&msg, &keys).unwrap();
+        assert_eq!(h.integrity.as_deref(), Some("MISMATCH"));
+        assert!(h.to_string().contains("(MESSAGE-INTEGRITY MISMATCH)"));
+        keys.add_sdp("v=0\r\na=ice-ufrag:evtj\r\na=ice-pwd:VOkJxbRl1RmTxUk/WvJxBt\r\n");
+        let h = decode_with_keys(&msg, &keys).unwrap();
+        assert_eq!(h.integrity.as_deref(), Some("evtj"));
+        assert!(h.to_string().contains("(integrity ok, pwd of evtj)"));
+        assert_eq!(decode(&msg).unwrap().integrity, None);
+    }
+
+    #[test]
     fn classes_from_type_bits() {
         let mut msg = hex(RFC5769_REQUEST);
         for (ty, class) in [
@@ -237,22 +329,37 @@ mod tests {
     fn bad_messages() {
         let msg = hex(RFC5769_REQUEST);
         for cut in 0..20 {
-            assert_eq!(decode(&msg[..cut]).unwrap_err(), StunHeaderError::Truncated);
+            assert_eq!(
+                decode(&msg[..cut]).unwrap_err(),
+                StunHeaderError::TooShort(cut)
+            );
         }
         for cut in 20..msg.len() {
             assert!(decode(&msg[..cut]).is_err(), "cut {cut}");
         }
         let mut bad = msg.clone();
         bad[4] ^= 1;
-        assert_eq!(decode(&bad).unwrap_err(), StunHeaderError::BadCookie);
+        assert_eq!(
+            decode(&bad).unwrap_err(),
+            StunHeaderError::BadMagicCookie(0x2012_a442)
+        );
         let mut lying = msg.clone();
         lying[3] = 0x5c;
-        assert_eq!(decode(&lying).unwrap_err(), StunHeaderError::BadLength);
+        assert_eq!(
+            decode(&lying).unwrap_err(),
+            StunHeaderError::LengthMismatch {
+                declared: 0x5c,
+                available: 0x58
+            }
+        );
         let mut long_attr = msg;
         long_attr[22..24].copy_from_slice(&0x0100u16.to_be_bytes());
         assert_eq!(
             decode(&long_attr).unwrap_err(),
-            StunHeaderError::BadAttribute
+            StunHeaderError::AttributeOverrun {
+                attr_type: 0x8022,
+                offset: 20
+            }
         );
     }
 }

@@ -324,6 +324,7 @@ fn sdp_extmap_names_and_decodes_extensions() {
             );
             m
         },
+        ..Options::default()
     };
     let mut out = Vec::new();
     run(
@@ -360,6 +361,7 @@ fn a_bad_extension_value_is_a_decode_error() {
             m.add_sdp("a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level");
             m
         },
+        ..Options::default()
     };
     let mut out = Vec::new();
     let (summary, _) = run(

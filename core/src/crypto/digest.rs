@@ -162,4 +162,25 @@ impl HmacKey {
             Err(CryptoError::AuthenticationFailed)
         }
     }
+
+    /// Verifies that `tag` equals the leftmost `tag.len()` bytes of the tag
+    /// over `parts`, in constant time (truncated HMACs, e.g. STUN's
+    /// MESSAGE-INTEGRITY-SHA256, RFC 8489 §14.6).
+    ///
+    /// # Errors
+    /// [`CryptoError::AuthenticationFailed`] when it does not verify, or when
+    /// `tag` is empty or longer than the full output.
+    pub fn verify_truncated(&self, parts: &[&[u8]], tag: &[u8]) -> Result<(), CryptoError> {
+        let mut computed = [0u8; 64];
+        let len = self.sign_into(parts, &mut computed)?;
+        let prefix = match computed.get(..tag.len()) {
+            Some(prefix) if !tag.is_empty() && tag.len() <= len => prefix,
+            _ => return Err(CryptoError::AuthenticationFailed),
+        };
+        if bool::from(subtle::ConstantTimeEq::ct_eq(prefix, tag)) {
+            Ok(())
+        } else {
+            Err(CryptoError::AuthenticationFailed)
+        }
+    }
 }

@@ -11,7 +11,8 @@
 //! | AES-128-GCM, AES-256-GCM (RFC 5116, RFC 7714) | [`AeadKey`] | `ring` 0.17 (`LessSafeKey`) | fastest GCM measured here: AES-NI + VAES/VPCLMULQDQ paths |
 //! | AES-128/256 in counter mode (SRTP AES-CM, RFC 3711 §4.1.1; the SRTP KDF, §4.3) | [`AesCtr`] | RustCrypto `aes` 0.8 + `ctr` 0.9 | `aes` detects AES-NI at run time; `ring` has no raw CTR |
 //! | HMAC-SHA1 (RFC 2104, SRTP auth, RFC 3711 §4.2.1) | [`HmacSha1`] | RustCrypto `hmac` 0.12 + `sha1` 0.10 | uses SHA-NI; ~4× `ring`'s HMAC-SHA1 on this CPU |
-//! | SHA-256/384, HMAC-SHA256/384 (DTLS 1.2 PRF and handshake hash) | [`Digest`], [`HmacKey`] | `ring` 0.17 | not on a per-packet path |
+//! | SHA-256/384, HMAC-SHA256/384 (DTLS 1.2 PRF and handshake hash, STUN MESSAGE-INTEGRITY-SHA256) | [`Digest`], [`HmacKey`] | `ring` 0.17 | not on a per-packet path |
+//! | MD5 (STUN/TURN long-term credential key only, RFC 8489 §9.2.2) | [`md5`] | RustCrypto `md-5` 0.10 | legacy key derivation, never for integrity |
 //!
 //! Figures behind the choice. `shared/LAB.md` (AMD EPYC Zen 4, 1200-byte
 //! packets, one core, median MB/s): GCM seal ring 5900, aws-lc-rs 5200,
@@ -61,11 +62,13 @@ mod aead;
 mod aes_ctr;
 mod digest;
 mod hmac_sha1;
+mod md5;
 
 pub use aead::{AEAD_NONCE_LEN, AEAD_TAG_LEN, AeadAlgorithm, AeadKey};
 pub use aes_ctr::{AES_BLOCK_LEN, AesCtr, aes_ni_in_use};
 pub use digest::{Digest, DigestAlgorithm, HmacKey};
 pub use hmac_sha1::{HMAC_SHA1_LEN, HmacSha1};
+pub use md5::{MD5_LEN, md5};
 
 /// Errors of the crypto layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

@@ -1,20 +1,13 @@
-//! The hash and checksum calls of STUN: HMAC-SHA1 (MESSAGE-INTEGRITY),
+//! The integrity and checksum calls of STUN: HMAC-SHA1 (MESSAGE-INTEGRITY),
 //! HMAC-SHA256 (MESSAGE-INTEGRITY-SHA256), MD5 and SHA-256 for long-term
-//! keys, and CRC-32 (FINGERPRINT).
-//!
-//! This file moves into the `crypto` layer once that lands; it is the only
-//! place in `stun` that calls the `hmac`, `sha1`, `sha2`, `md-5` and
-//! `crc32fast` crates.
+//! keys, all through [`crate::crypto`], and CRC-32 (FINGERPRINT, a checksum,
+//! not a cryptographic primitive) through `crc32fast`.
 //!
 //! A key is prepared once per credential ([`IntegrityKey::new`] runs the
-//! HMAC key schedule, inner and outer pads included) and cloned per
-//! message, which costs a copy of the hash state and no allocation.
-//! Tags are compared in constant time by the `hmac` crate's `verify_*`.
+//! HMAC key schedules, inner and outer pads included) and reused for every
+//! message, with no allocation. Tags are compared in constant time.
 
-use hmac::{Hmac, Mac};
-use md5::{Digest, Md5};
-use sha1::Sha1;
-use sha2::Sha256;
+use crate::crypto::{Digest, DigestAlgorithm, HmacKey, HmacSha1, md5};
 
 use super::error::StunError;
 
@@ -29,8 +22,8 @@ pub const FINGERPRINT_XOR: u32 = 0x5354_554E;
 /// [`long_term_key_sha256`] with PASSWORD-ALGORITHM SHA-256).
 #[derive(Clone)]
 pub struct IntegrityKey {
-    sha1: Hmac<Sha1>,
-    sha256: Hmac<Sha256>,
+    sha1: HmacSha1,
+    sha256: HmacKey,
 }
 
 impl std::fmt::Debug for IntegrityKey {
@@ -45,9 +38,8 @@ impl IntegrityKey {
     /// profile of RFC 8265 when that matters; ICE passwords are ASCII).
     pub fn new(key: &[u8]) -> Result<IntegrityKey, StunError> {
         Ok(IntegrityKey {
-            sha1: <Hmac<Sha1> as Mac>::new_from_slice(key).map_err(|_| StunError::InvalidKey)?,
-            sha256: <Hmac<Sha256> as Mac>::new_from_slice(key)
-                .map_err(|_| StunError::InvalidKey)?,
+            sha1: HmacSha1::new(key).map_err(|_| StunError::InvalidKey)?,
+            sha256: HmacKey::new(DigestAlgorithm::Sha256, key),
         })
     }
 
@@ -58,29 +50,24 @@ impl IntegrityKey {
 
     /// HMAC-SHA1 over the concatenation of `parts`.
     pub fn sha1(&self, parts: &[&[u8]]) -> [u8; 20] {
-        let mut mac = self.sha1.clone();
-        for part in parts {
-            mac.update(part);
-        }
-        mac.finalize().into_bytes().into()
+        self.sha1.sign(parts)
     }
 
     /// HMAC-SHA256 over the concatenation of `parts`.
     pub fn sha256(&self, parts: &[&[u8]]) -> [u8; 32] {
-        let mut mac = self.sha256.clone();
-        for part in parts {
-            mac.update(part);
-        }
-        mac.finalize().into_bytes().into()
+        let mut out = [0u8; 32];
+        // The output buffer is exactly SHA-256's length, so this cannot fail.
+        let _ = self.sha256.sign_into(parts, &mut out);
+        out
     }
 
     /// Checks a 20-byte HMAC-SHA1 tag over `parts`, in constant time.
     pub fn verify_sha1(&self, parts: &[&[u8]], tag: &[u8]) -> Result<(), StunError> {
-        let mut mac = self.sha1.clone();
-        for part in parts {
-            mac.update(part);
+        if tag.len() != 20 {
+            return Err(StunError::IntegrityMismatch);
         }
-        mac.verify_slice(tag)
+        self.sha1
+            .verify_truncated(parts, tag)
             .map_err(|_| StunError::IntegrityMismatch)
     }
 
@@ -90,11 +77,8 @@ impl IntegrityKey {
         if !(16..=32).contains(&tag.len()) {
             return Err(StunError::IntegrityMismatch);
         }
-        let mut mac = self.sha256.clone();
-        for part in parts {
-            mac.update(part);
-        }
-        mac.verify_truncated_left(tag)
+        self.sha256
+            .verify_truncated(parts, tag)
             .map_err(|_| StunError::IntegrityMismatch)
     }
 }
@@ -103,21 +87,26 @@ impl IntegrityKey {
 /// §9.2.2): `MD5(username ":" realm ":" password)`. The inputs must
 /// already be prepared (OpaqueString for the password, RFC 8265).
 pub fn long_term_key_md5(username: &str, realm: &str, password: &str) -> [u8; 16] {
-    let mut md5 = Md5::new();
-    for part in [username, ":", realm, ":", password] {
-        md5.update(part.as_bytes());
-    }
-    md5.finalize().into()
+    md5(&[
+        username.as_bytes(),
+        b":",
+        realm.as_bytes(),
+        b":",
+        password.as_bytes(),
+    ])
 }
 
 /// The long-term credential key with the SHA-256 password algorithm (RFC
 /// 8489 §9.2.2): `SHA-256(username ":" realm ":" password)`.
 pub fn long_term_key_sha256(username: &str, realm: &str, password: &str) -> [u8; 32] {
-    let mut sha = <Sha256 as Digest>::new();
+    let mut sha = Digest::new(DigestAlgorithm::Sha256);
     for part in [username, ":", realm, ":", password] {
-        Digest::update(&mut sha, part.as_bytes());
+        sha.update(part.as_bytes());
     }
-    sha.finalize().into()
+    let mut out = [0u8; 32];
+    // The output buffer is exactly SHA-256's length, so this cannot fail.
+    let _ = sha.finish_into(&mut out);
+    out
 }
 
 /// CRC-32 (ISO HDLC, as in FINGERPRINT) over the concatenation of `parts`,

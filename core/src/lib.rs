@@ -21,6 +21,7 @@
 #![warn(missing_docs)]
 
 pub mod crypto;
+pub mod dtls;
 pub mod rtcp;
 pub mod rtp;
 pub mod srtp;

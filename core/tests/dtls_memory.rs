@@ -487,3 +487,63 @@ fn server_without_cookie_exchange_connects() {
     connected(&out.client);
     connected(&out.server);
 }
+
+#[test]
+fn garbage_never_breaks_an_established_association() {
+    let (a, b) = certs();
+    let (c, s) = configs(&a, &b);
+    let mut out = run(c, s, CLEAN, 12);
+    let now = Instant::now();
+    let mut rng = Rng(99);
+    let mut inputs: Vec<Vec<u8>> = vec![
+        vec![],
+        vec![23],
+        // Truncated header, unknown content type, wrong version.
+        vec![22, 0xfe, 0xfd, 0, 0],
+        vec![99, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 9, 0, 0],
+        vec![23, 0x03, 0x03, 0, 1, 0, 0, 0, 0, 0, 9, 0, 0],
+        // Epoch 1 application data too short for nonce + tag.
+        vec![23, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 9, 0, 3, 1, 2, 3],
+        // Epoch 2: no keys.
+        vec![23, 0xfe, 0xfd, 0, 2, 0, 0, 0, 0, 0, 9, 0, 1, 0],
+        // Unauthenticated epoch-0 fatal alert: ignored once connected.
+        vec![21, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 1, 0, 0, 2, 2, 40],
+        // Epoch-0 ChangeCipherSpec and a new ClientHello fragment.
+        vec![20, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1],
+        vec![
+            22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 1, 2, 0, 12, 1, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0,
+        ],
+    ];
+    for _ in 0..500 {
+        let len = (rng.next() % 200) as usize;
+        let mut d: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+        if let Some(first) = d.first_mut() {
+            *first = 20 + (*first % 4);
+        }
+        inputs.push(d);
+    }
+    for input in &inputs {
+        let _ = out.server_conn.handle_read(now, input);
+        let _ = out.client_conn.handle_read(now, input);
+        let mut copy = input.clone();
+        let _ = out.server_conn.handle_read_in_place(now, &mut copy);
+    }
+    assert!(out.server_conn.is_connected());
+    assert!(out.client_conn.is_connected());
+    // Drain what the garbage provoked (no_renegotiation warnings).
+    while let Some(d) = out.server_conn.poll_write() {
+        let _ = out.client_conn.handle_read(now, &d);
+    }
+    while let Some(d) = out.client_conn.poll_write() {
+        let _ = out.server_conn.handle_read(now, &d);
+    }
+    assert!(out.server_conn.is_connected() && out.client_conn.is_connected());
+    out.client_conn
+        .send_application_data(b"still here")
+        .unwrap();
+    while let Some(d) = out.client_conn.poll_write() {
+        out.server_conn.handle_read(now, &d).unwrap();
+    }
+    let events: Vec<_> = std::iter::from_fn(|| out.server_conn.poll_event()).collect();
+    assert!(events.contains(&DtlsEvent::ApplicationData(b"still here".to_vec())));
+}

@@ -278,6 +278,49 @@ impl DtlsConnection {
         keys.write.seal(header, data, out)
     }
 
+    /// Zero-copy receive path for an established connection: when
+    /// `datagram` is exactly one application-data record of epoch 1, it is
+    /// checked against the replay window, authenticated and decrypted in
+    /// place, and its plaintext (a slice of `datagram`) returned — no
+    /// allocation, no event. Any other datagram goes through
+    /// [`handle_read`](Self::handle_read) (events as usual) and `Ok(None)`
+    /// is returned.
+    ///
+    /// # Errors
+    /// [`DtlsError::Replayed`], [`DtlsError::DecryptFailed`] (the record is
+    /// dropped, the connection unchanged), or what `handle_read` returns.
+    pub fn handle_read_in_place<'b>(
+        &mut self,
+        now: Instant,
+        datagram: &'b mut [u8],
+    ) -> Result<Option<&'b mut [u8]>, DtlsError> {
+        if self.state == State::Connected {
+            let single = match Record::parse(datagram) {
+                Ok((record, rest))
+                    if rest.is_empty()
+                        && record.header.content_type == ContentType::ApplicationData
+                        && record.header.epoch == 1 =>
+                {
+                    Some(record.header)
+                }
+                _ => None,
+            };
+            if let Some(header) = single {
+                if !self.replay[1].check(header.sequence_number) {
+                    return Err(DtlsError::Replayed);
+                }
+                let keys = self.keys.as_ref().ok_or(DtlsError::NotConnected)?;
+                let fragment = datagram
+                    .get_mut(RECORD_HEADER_LEN..)
+                    .ok_or(DtlsError::Truncated("record"))?;
+                let plain = keys.read.open_in_place(&header, fragment)?;
+                self.replay[1].mark(header.sequence_number);
+                return Ok(Some(plain));
+            }
+        }
+        self.handle_read(now, datagram).map(|()| None)
+    }
+
     /// Sends close_notify and closes the connection.
     pub fn close(&mut self) {
         if matches!(self.state, State::Closed | State::Failed) {

@@ -244,6 +244,8 @@ struct Case {
     profile: SrtpProfile,
     extra: Vec<String>,
     mtu: usize,
+    /// Key type of OpenSSL's certificate as a client ("ec" or "rsa").
+    client_key: &'static str,
 }
 
 /// zerortc client against `openssl s_server`.
@@ -320,7 +322,7 @@ fn client_against_s_server(case: &Case) {
 
 /// zerortc server against `openssl s_client`.
 fn server_against_s_client(case: &Case) {
-    let work = Workdir::new("cli", "ec");
+    let work = Workdir::new("cli", case.client_key);
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     let port = socket.local_addr().unwrap().port();
     let len = case.profile.keying_material_len();
@@ -392,6 +394,7 @@ fn case(suite: CipherSuite, profile: SrtpProfile) -> Case {
         profile,
         extra: Vec::new(),
         mtu: 1200,
+        client_key: "ec",
     }
 }
 
@@ -482,4 +485,16 @@ fn client_refuses_openssl_server_with_wrong_fingerprint() {
     );
     // OpenSSL received our bad_certificate alert.
     server.wait_for("bad certificate", Duration::from_secs(5));
+}
+
+#[test]
+fn server_verifies_openssl_client_with_rsa_certificate() {
+    // OpenSSL signs its CertificateVerify with RSA (PSS or PKCS#1, from our
+    // CertificateRequest's list); our certificate stays ECDSA.
+    let mut c = case(
+        CipherSuite::EcdheEcdsaAes128GcmSha256,
+        SrtpProfile::AeadAes256Gcm,
+    );
+    c.client_key = "rsa";
+    server_against_s_client(&c);
 }

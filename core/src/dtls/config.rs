@@ -39,8 +39,9 @@ pub struct DtlsConfig {
 
 impl DtlsConfig {
     /// Defaults for WebRTC: every SRTP profile in [`SrtpProfile::ALL`]
-    /// order, every cipher suite, MTU 1200, 1 s initial timeout up to 60 s,
-    /// 7 retransmissions (about two minutes), cookie exchange on.
+    /// order, every cipher suite, MTU 1200, 1 s initial timeout doubling up
+    /// to 60 s, 7 retransmissions (the handshake gives up 183 s after its
+    /// first flight), cookie exchange on.
     #[must_use]
     pub fn new(certificate: Arc<Certificate>, remote_fingerprint: Option<Fingerprint>) -> Self {
         Self {

@@ -498,3 +498,45 @@ fn server_verifies_openssl_client_with_rsa_certificate() {
     c.client_key = "rsa";
     server_against_s_client(&c);
 }
+
+#[test]
+fn server_refuses_openssl_client_with_wrong_fingerprint() {
+    let work = Workdir::new("cli-fp", "ec");
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = socket.local_addr().unwrap().port();
+    let args: Vec<String> = [
+        "s_client",
+        "-dtls1_2",
+        "-connect",
+        &format!("127.0.0.1:{port}"),
+        "-cert",
+        "cert.pem",
+        "-key",
+        "key.pem",
+        "-use_srtp",
+        "SRTP_AEAD_AES_128_GCM",
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    let ours = Arc::new(Certificate::generate_self_signed().unwrap());
+    // Expect a sha-384 fingerprint of some other certificate.
+    let wrong = Certificate::generate_self_signed()
+        .unwrap()
+        .fingerprint(FingerprintAlgorithm::Sha384);
+    let mut conn = DtlsConnection::new_server(DtlsConfig::new(ours, Some(wrong))).unwrap();
+    let mut client = OpenSsl::spawn(work.dir(), &args);
+    let mut peer = None;
+    let mut events = Vec::new();
+    pump(&mut conn, &socket, &mut peer, &mut events, has_outcome);
+    let failure = events.iter().find_map(|e| match e {
+        DtlsEvent::Failed(err) => Some(err.clone()),
+        _ => None,
+    });
+    let Some(DtlsError::FingerprintMismatch { expected }) = failure else {
+        panic!("{events:?}");
+    };
+    assert!(expected.starts_with("sha-384 "));
+    // Our bad_certificate alert reached OpenSSL.
+    client.wait_for("bad certificate", Duration::from_secs(5));
+}

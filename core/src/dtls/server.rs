@@ -43,15 +43,15 @@ impl DtlsConnection {
             (State::ServerWaitHello, HandshakeType::ClientHello) => {
                 self.server_process_client_hello(now, &message)
             }
+            // The flight-4 timer keeps running until the client's whole
+            // flight (up to Finished) arrived (RFC 6347 §4.2.4, WAITING).
             (State::ServerWaitCertificate, HandshakeType::Certificate) => {
-                self.stop_timer();
                 self.accept_peer_certificate(&message.body)?;
                 self.record_received(&message);
                 self.state = State::ServerWaitKeyExchange;
                 Ok(())
             }
             (State::ServerWaitKeyExchange, HandshakeType::ClientKeyExchange) => {
-                self.stop_timer();
                 let public = parse_client_key_exchange(&message.body)?;
                 let ecdhe = self
                     .neg

@@ -22,6 +22,7 @@
 #![warn(missing_docs)]
 
 pub mod crypto;
+pub mod dtls;
 pub mod ice;
 pub mod rtcp;
 pub mod rtp;

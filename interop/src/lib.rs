@@ -1,1 +1,10 @@
-//! Interop tests against real peers. Empty until the DTLS/ICE/SCTP layers land.
+//! Interop tests against real peers that nobody here wrote, started by the
+//! tests themselves on loopback only (see `shared/INTEROP.md`):
+//!
+//! - `tests/dtls_openssl.rs`: OpenSSL's `s_server`/`s_client -dtls1_2` in
+//!   both roles, every cipher suite and SRTP profile, keying material equal
+//!   to OpenSSL's, wrong fingerprints refused.
+//! - `tests/dtls_chromium.rs`: headless Chromium driven over WebDriver in a
+//!   loopback-only network namespace, DTLS 1.2 with zerortc in both roles.
+//!
+//! `scripts/test` installs the peers (openssl, chromium, chromium-driver).

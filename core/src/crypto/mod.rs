@@ -1,6 +1,6 @@
 //! The one module that calls cipher and hash crates.
 //!
-//! SRTP ([`crate::srtp`]) and, later, DTLS use only the types here, so a
+//! SRTP ([`crate::srtp`]) and DTLS ([`crate::dtls`]) use only the types here, so a
 //! backend can be swapped per primitive without touching a protocol layer.
 //! Every type schedules its key once, in its constructor; the per-packet
 //! calls take a nonce or IV and work in place on the caller's buffer, with no
@@ -13,6 +13,11 @@
 //! | HMAC-SHA1 (RFC 2104, SRTP auth, RFC 3711 §4.2.1) | [`HmacSha1`] | RustCrypto `hmac` 0.12 + `sha1` 0.10 | uses SHA-NI; ~4× `ring`'s HMAC-SHA1 on this CPU |
 //! | SHA-256/384, HMAC-SHA256/384 (DTLS 1.2 PRF and handshake hash, STUN MESSAGE-INTEGRITY-SHA256) | [`Digest`], [`HmacKey`] | `ring` 0.17 | not on a per-packet path |
 //! | MD5 (STUN/TURN long-term credential key only, RFC 8489 §9.2.2) | [`md5`] | RustCrypto `md-5` 0.10 | legacy key derivation, never for integrity |
+//! | SHA-256/384, HMAC-SHA256/384 (DTLS 1.2 PRF and handshake hash) | [`Digest`], [`HmacKey`] | `ring` 0.17 | not on a per-packet path |
+//! | TLS 1.2 PRF `P_SHA256`/`P_SHA384` (RFC 5246 §5) | [`tls12_prf`] | `ring` HMAC | handshake only |
+//! | ECDHE X25519 / P-256 (RFC 8422) | [`EcdheKeyPair`] | `ring` `agreement` | handshake only |
+//! | ECDSA P-256 signing; ECDSA P-256/P-384, RSA PKCS#1/PSS verification | [`EcdsaSigningKey`], [`PeerPublicKey`] | `ring` `signature` | handshake only |
+//! | self-signed certificates, fingerprints, peer key extraction | [`Certificate`], [`Fingerprint`], [`peer_public_key`] | `rcgen` 0.14 (ring), `x509-cert` 0.3, `ring` digests | handshake only |
 //!
 //! Figures behind the choice. `shared/LAB.md` (AMD EPYC Zen 4, 1200-byte
 //! packets, one core, median MB/s): GCM seal ring 5900, aws-lc-rs 5200,
@@ -60,15 +65,23 @@
 
 mod aead;
 mod aes_ctr;
+mod agreement;
+mod certificate;
 mod digest;
 mod hmac_sha1;
 mod md5;
+mod prf;
+mod signature;
 
 pub use aead::{AEAD_NONCE_LEN, AEAD_TAG_LEN, AeadAlgorithm, AeadKey};
 pub use aes_ctr::{AES_BLOCK_LEN, AesCtr, aes_ni_in_use};
+pub use agreement::{ECDHE_MAX_PUBLIC_LEN, EcdheGroup, EcdheKeyPair};
+pub use certificate::{Certificate, Fingerprint, FingerprintAlgorithm, peer_public_key};
 pub use digest::{Digest, DigestAlgorithm, HmacKey};
 pub use hmac_sha1::{HMAC_SHA1_LEN, HmacSha1};
 pub use md5::{MD5_LEN, md5};
+pub use prf::tls12_prf;
+pub use signature::{EcdsaSigningKey, PeerPublicKey, PublicKeyKind, SignatureScheme};
 
 /// Errors of the crypto layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -92,3 +105,19 @@ pub enum CryptoError {
 
 #[cfg(test)]
 mod tests;
+
+/// Fills `out` from the operating system's CSPRNG (DTLS randoms, cookie
+/// secrets).
+///
+/// # Errors
+/// [`CryptoError::Backend`] when the system RNG fails.
+pub fn fill_random(out: &mut [u8]) -> Result<(), CryptoError> {
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), out)
+        .map_err(|_| CryptoError::Backend)
+}
+
+/// Constant-time equality of two byte strings (false for different lengths).
+#[must_use]
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    bool::from(subtle::ConstantTimeEq::ct_eq(a, b))
+}

@@ -1,0 +1,160 @@
+//! Handshake signatures (RFC 5246 §7.4.1.4.1, RFC 8446 §4.2.3 code points):
+//! ECDSA P-256/SHA-256 signing with our certificate's key, and verification
+//! of ECDSA (P-256, P-384) and RSA (PKCS#1 v1.5 and PSS) peer signatures.
+
+use ring::rand::SystemRandom;
+use ring::signature::{self, EcdsaKeyPair, KeyPair, UnparsedPublicKey};
+
+use super::CryptoError;
+
+/// A TLS `SignatureScheme` we sign or verify with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SignatureScheme {
+    /// `ecdsa_secp256r1_sha256` (0x0403).
+    EcdsaP256Sha256,
+    /// `ecdsa_secp384r1_sha384` (0x0503), verification only.
+    EcdsaP384Sha384,
+    /// `rsa_pkcs1_sha256` (0x0401), verification only.
+    RsaPkcs1Sha256,
+    /// `rsa_pss_rsae_sha256` (0x0804), verification only.
+    RsaPssRsaeSha256,
+}
+
+impl SignatureScheme {
+    /// Every scheme we verify, most preferred first (our
+    /// `signature_algorithms` extension).
+    pub const VERIFY_ALL: [Self; 4] = [
+        Self::EcdsaP256Sha256,
+        Self::EcdsaP384Sha384,
+        Self::RsaPssRsaeSha256,
+        Self::RsaPkcs1Sha256,
+    ];
+
+    /// The TLS code point (hash byte, signature byte).
+    #[must_use]
+    pub const fn tls_id(self) -> u16 {
+        match self {
+            Self::EcdsaP256Sha256 => 0x0403,
+            Self::EcdsaP384Sha384 => 0x0503,
+            Self::RsaPkcs1Sha256 => 0x0401,
+            Self::RsaPssRsaeSha256 => 0x0804,
+        }
+    }
+
+    /// The scheme for a TLS code point, if we implement it.
+    #[must_use]
+    pub const fn from_tls_id(id: u16) -> Option<Self> {
+        match id {
+            0x0403 => Some(Self::EcdsaP256Sha256),
+            0x0503 => Some(Self::EcdsaP384Sha384),
+            0x0401 => Some(Self::RsaPkcs1Sha256),
+            0x0804 => Some(Self::RsaPssRsaeSha256),
+            _ => None,
+        }
+    }
+
+    /// The kind of public key this scheme verifies with.
+    #[must_use]
+    pub const fn key_kind(self) -> PublicKeyKind {
+        match self {
+            Self::EcdsaP256Sha256 => PublicKeyKind::EcdsaP256,
+            Self::EcdsaP384Sha384 => PublicKeyKind::EcdsaP384,
+            Self::RsaPkcs1Sha256 | Self::RsaPssRsaeSha256 => PublicKeyKind::Rsa,
+        }
+    }
+
+    fn verification(self) -> &'static dyn signature::VerificationAlgorithm {
+        match self {
+            Self::EcdsaP256Sha256 => &signature::ECDSA_P256_SHA256_ASN1,
+            Self::EcdsaP384Sha384 => &signature::ECDSA_P384_SHA384_ASN1,
+            Self::RsaPkcs1Sha256 => &signature::RSA_PKCS1_2048_8192_SHA256,
+            Self::RsaPssRsaeSha256 => &signature::RSA_PSS_2048_8192_SHA256,
+        }
+    }
+}
+
+/// The kind of a certificate's public key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PublicKeyKind {
+    /// `id-ecPublicKey` on prime256v1.
+    EcdsaP256,
+    /// `id-ecPublicKey` on secp384r1.
+    EcdsaP384,
+    /// `rsaEncryption`.
+    Rsa,
+}
+
+/// A peer's public key taken from its certificate: the kind and the raw key
+/// (uncompressed EC point, or PKCS#1 `RSAPublicKey` DER).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerPublicKey {
+    /// What kind of key this is.
+    pub kind: PublicKeyKind,
+    /// The `subjectPublicKey` bits.
+    pub key: Vec<u8>,
+}
+
+impl PeerPublicKey {
+    /// Verifies `sig` over `message` with `scheme`.
+    ///
+    /// # Errors
+    /// [`CryptoError::AuthenticationFailed`] when the scheme does not fit
+    /// the key or the signature does not verify.
+    pub fn verify(
+        &self,
+        scheme: SignatureScheme,
+        message: &[&[u8]],
+        sig: &[u8],
+    ) -> Result<(), CryptoError> {
+        if scheme.key_kind() != self.kind {
+            return Err(CryptoError::AuthenticationFailed);
+        }
+        let joined: Vec<u8> = message.concat();
+        UnparsedPublicKey::new(scheme.verification(), &self.key)
+            .verify(&joined, sig)
+            .map_err(|_| CryptoError::AuthenticationFailed)
+    }
+}
+
+/// An ECDSA P-256 private key that signs with SHA-256 (ASN.1 DER signatures).
+pub struct EcdsaSigningKey {
+    key: EcdsaKeyPair,
+    rng: SystemRandom,
+}
+
+impl core::fmt::Debug for EcdsaSigningKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("EcdsaSigningKey").finish_non_exhaustive()
+    }
+}
+
+impl EcdsaSigningKey {
+    /// Loads a PKCS#8 (RFC 5958) P-256 private key.
+    ///
+    /// # Errors
+    /// [`CryptoError::Backend`] when the key is not a valid P-256 PKCS#8 key.
+    pub fn from_pkcs8(pkcs8: &[u8]) -> Result<Self, CryptoError> {
+        let rng = SystemRandom::new();
+        let key = EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8, &rng)
+            .map_err(|_| CryptoError::Backend)?;
+        Ok(Self { key, rng })
+    }
+
+    /// The uncompressed public point.
+    #[must_use]
+    pub fn public_key(&self) -> &[u8] {
+        self.key.public_key().as_ref()
+    }
+
+    /// Signs the concatenation of `message` (`ecdsa_secp256r1_sha256`).
+    ///
+    /// # Errors
+    /// [`CryptoError::Backend`] when the RNG fails.
+    pub fn sign(&self, message: &[&[u8]]) -> Result<Vec<u8>, CryptoError> {
+        let joined: Vec<u8> = message.concat();
+        self.key
+            .sign(&self.rng, &joined)
+            .map(|sig| sig.as_ref().to_vec())
+            .map_err(|_| CryptoError::Backend)
+    }
+}

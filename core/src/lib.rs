@@ -22,3 +22,4 @@
 
 pub mod rtcp;
 pub mod rtp;
+pub mod sctp;

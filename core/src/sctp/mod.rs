@@ -28,6 +28,9 @@ mod packet;
 pub mod param;
 mod writer;
 
+pub mod assoc;
+pub use assoc::{AbortReason, Association, AssociationState, Config, Event, Message, Reliability};
+
 pub use chunk::{
     ChunkView, DATA_HEADER_LEN, DataChunk, FLAG_BEGIN, FLAG_END, FLAG_IMMEDIATE, FLAG_T,
     FLAG_UNORDERED, ForwardTsnChunk, I_DATA_HEADER_LEN, IDataChunk, InitChunk, SackChunk,

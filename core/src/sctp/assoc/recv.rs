@@ -1,0 +1,411 @@
+//! The receiving half of an association: TSN tracking for SACKs (gap
+//! blocks, duplicates), reassembly of fragmented messages, ordered and
+//! unordered delivery per stream, FORWARD-TSN (RFC 3758 §3.6) and
+//! incoming stream resets (RFC 6525 §5.2.2).
+
+use std::collections::{HashMap, VecDeque};
+
+use arrayvec::ArrayVec;
+
+use super::super::chunk::{DataChunk, FLAG_BEGIN, FLAG_END, FLAG_UNORDERED};
+use super::pool::BufferPool;
+use super::rto::{ssn_lt, tsn_le, tsn_lt};
+
+/// TSNs tracked above the cumulative ack (older ones than the lowest held
+/// fragment plus this many are dropped, and retransmitted by the peer).
+pub(crate) const TSN_WINDOW: u32 = 16_384;
+/// Gap blocks reported in one SACK at most.
+pub(crate) const MAX_GAP_BLOCKS: usize = 64;
+/// Duplicate TSNs reported in one SACK at most.
+pub(crate) const MAX_DUP_TSNS: usize = 16;
+
+/// A message delivered to the user. `data` comes from the association's
+/// buffer pool; hand it back with `Association::recycle` to keep steady
+/// state free of allocations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// Stream identifier.
+    pub stream_id: u16,
+    /// Payload protocol identifier.
+    pub ppid: u32,
+    /// True when sent unordered.
+    pub unordered: bool,
+    /// The message bytes.
+    pub data: Vec<u8>,
+}
+
+#[derive(Debug)]
+struct Fragment {
+    flags: u8,
+    stream_id: u16,
+    ssn: u16,
+    ppid: u32,
+    data: Vec<u8>,
+}
+
+#[derive(Debug, Default)]
+enum Slot {
+    /// Not received.
+    #[default]
+    Empty,
+    /// Received; the fragment waits for the rest of its message.
+    Held(Fragment),
+    /// Received and passed on (or skipped by FORWARD-TSN).
+    Done,
+}
+
+#[derive(Debug, Default)]
+struct InStream {
+    next_ssn: u16,
+    /// Complete ordered messages waiting for an earlier SSN, sorted by SSN.
+    waiting: Vec<(u16, Message)>,
+}
+
+/// What the receiver did with one DATA chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Accepted {
+    /// New TSN, stored.
+    New,
+    /// Already received: reported as a duplicate.
+    Duplicate,
+    /// No room (window or buffer): dropped, not acknowledged.
+    Dropped,
+}
+
+/// The receive side state.
+#[derive(Debug)]
+pub(crate) struct Receiver {
+    /// Last TSN received in sequence (cumulative TSN ack point).
+    pub(crate) cum_tsn: u32,
+    /// Lowest TSN whose slot is still in use.
+    base: u32,
+    highest: u32,
+    slots: Vec<Slot>,
+    dups: ArrayVec<u32, MAX_DUP_TSNS>,
+    /// Bytes held in fragments, waiting messages and undelivered events.
+    pub(crate) held_bytes: usize,
+    window: usize,
+    max_message_size: usize,
+    streams: HashMap<u16, InStream>,
+    /// Messages ready for the user.
+    pub(crate) ready: VecDeque<Message>,
+}
+
+fn slot_index(tsn: u32) -> usize {
+    (tsn % TSN_WINDOW) as usize
+}
+
+impl Receiver {
+    pub(crate) fn new(peer_initial_tsn: u32, window: u32, max_message_size: usize) -> Self {
+        let cum = peer_initial_tsn.wrapping_sub(1);
+        let mut slots = Vec::with_capacity(TSN_WINDOW as usize);
+        slots.resize_with(TSN_WINDOW as usize, Slot::default);
+        Self {
+            cum_tsn: cum,
+            base: peer_initial_tsn,
+            highest: cum,
+            slots,
+            dups: ArrayVec::new(),
+            held_bytes: 0,
+            window: window as usize,
+            max_message_size,
+            streams: HashMap::new(),
+            ready: VecDeque::new(),
+        }
+    }
+
+    fn slot(&mut self, tsn: u32) -> Option<&mut Slot> {
+        self.slots.get_mut(slot_index(tsn))
+    }
+
+    fn is_received(&self, tsn: u32) -> bool {
+        if tsn_le(tsn, self.cum_tsn) {
+            return true;
+        }
+        !matches!(self.slots.get(slot_index(tsn)), Some(Slot::Empty) | None)
+    }
+
+    /// The a_rwnd to advertise.
+    pub(crate) fn a_rwnd(&self) -> u32 {
+        u32::try_from(self.window.saturating_sub(self.held_bytes)).unwrap_or(u32::MAX)
+    }
+
+    /// True when a gap exists above the cumulative ack (SACK at once).
+    pub(crate) fn has_gaps(&self) -> bool {
+        self.highest != self.cum_tsn
+    }
+
+    /// True when duplicates wait to be reported.
+    pub(crate) fn has_dups(&self) -> bool {
+        !self.dups.is_empty()
+    }
+
+    /// Takes one DATA chunk.
+    pub(crate) fn on_data(&mut self, d: &DataChunk<'_>, pool: &mut BufferPool) -> Accepted {
+        let tsn = d.tsn;
+        if self.is_received(tsn) {
+            let _ = self.dups.try_push(tsn);
+            return Accepted::Duplicate;
+        }
+        if tsn.wrapping_sub(self.base) >= TSN_WINDOW
+            || (self.held_bytes + d.payload.len() > self.window
+                && tsn != self.cum_tsn.wrapping_add(1))
+        {
+            return Accepted::Dropped;
+        }
+        let frag = Fragment {
+            flags: d.flags,
+            stream_id: d.stream_id,
+            ssn: d.ssn,
+            ppid: d.ppid,
+            data: pool.copy_of(d.payload),
+        };
+        self.held_bytes += d.payload.len();
+        if let Some(s) = self.slot(tsn) {
+            *s = Slot::Held(frag);
+        }
+        if tsn_lt(self.highest, tsn) {
+            self.highest = tsn;
+        }
+        self.advance_cum();
+        self.try_assemble(tsn, pool);
+        self.release_slots();
+        Accepted::New
+    }
+
+    fn advance_cum(&mut self) {
+        while tsn_lt(self.cum_tsn, self.highest) {
+            let next = self.cum_tsn.wrapping_add(1);
+            if matches!(self.slots.get(slot_index(next)), Some(Slot::Empty) | None) {
+                break;
+            }
+            self.cum_tsn = next;
+        }
+    }
+
+    /// Frees slots at and below the cumulative ack that hold nothing.
+    fn release_slots(&mut self) {
+        while tsn_le(self.base, self.cum_tsn) {
+            let b = self.base;
+            match self.slot(b) {
+                Some(s @ Slot::Done) => *s = Slot::Empty,
+                _ => break,
+            }
+            self.base = b.wrapping_add(1);
+        }
+    }
+
+    /// Finds the fragments of the message containing `tsn`: first TSN,
+    /// last TSN and total length, when all of them are held.
+    fn find_message(&self, tsn: u32) -> Option<(u32, u32, usize)> {
+        let held = |t: u32| match self.slots.get(slot_index(t)) {
+            Some(Slot::Held(f)) => Some(f),
+            _ => None,
+        };
+        let at = held(tsn)?;
+        let (stream, unordered) = (at.stream_id, at.flags & FLAG_UNORDERED);
+        let same = |f: &Fragment| f.stream_id == stream && f.flags & FLAG_UNORDERED == unordered;
+        let mut total = at.data.len();
+        let mut first = tsn;
+        let mut f = at;
+        while f.flags & FLAG_BEGIN == 0 {
+            first = first.wrapping_sub(1);
+            f = held(first).filter(|f| same(f))?;
+            total += f.data.len();
+            if tsn.wrapping_sub(first) >= TSN_WINDOW {
+                return None;
+            }
+        }
+        let mut last = tsn;
+        let mut f = at;
+        while f.flags & FLAG_END == 0 {
+            last = last.wrapping_add(1);
+            f = held(last).filter(|f| same(f) && f.flags & FLAG_BEGIN == 0)?;
+            total += f.data.len();
+            if last.wrapping_sub(tsn) >= TSN_WINDOW {
+                return None;
+            }
+        }
+        if first != tsn && held(first).is_some_and(|f| f.flags & FLAG_END != 0) {
+            return None;
+        }
+        Some((first, last, total))
+    }
+
+    /// Delivers the complete message containing `tsn`, if there is one.
+    fn try_assemble(&mut self, tsn: u32, pool: &mut BufferPool) {
+        let Some((first, last, total)) = self.find_message(tsn) else {
+            return;
+        };
+        let mut msg: Option<(u16, Message)> = None;
+        let mut t = first;
+        loop {
+            if let Some(Slot::Held(f)) = self.slot(t).map(|s| std::mem::replace(s, Slot::Done)) {
+                self.held_bytes -= f.data.len();
+                match msg.as_mut() {
+                    None => {
+                        let data = if first == last {
+                            f.data
+                        } else {
+                            let mut whole = pool.take(total);
+                            whole.extend_from_slice(&f.data);
+                            pool.give(f.data);
+                            whole
+                        };
+                        let m = Message {
+                            stream_id: f.stream_id,
+                            ppid: f.ppid,
+                            unordered: f.flags & FLAG_UNORDERED != 0,
+                            data,
+                        };
+                        msg = Some((f.ssn, m));
+                    }
+                    Some((_, m)) => {
+                        m.data.extend_from_slice(&f.data);
+                        pool.give(f.data);
+                    }
+                }
+            }
+            if t == last {
+                break;
+            }
+            t = t.wrapping_add(1);
+        }
+        let Some((ssn, m)) = msg else {
+            return;
+        };
+        if m.data.len() > self.max_message_size {
+            pool.give(m.data);
+            return;
+        }
+        self.deliver(ssn, m);
+    }
+
+    /// Hands a complete message to the user, in SSN order on ordered streams.
+    fn deliver(&mut self, ssn: u16, m: Message) {
+        self.held_bytes += m.data.len();
+        if m.unordered {
+            self.ready.push_back(m);
+            return;
+        }
+        let stream = self.streams.entry(m.stream_id).or_default();
+        if ssn != stream.next_ssn {
+            if ssn_lt(ssn, stream.next_ssn) {
+                // A stale SSN (sender bug or reset race): deliver as is
+                // rather than hold it forever.
+                self.ready.push_back(m);
+                return;
+            }
+            let at = stream.waiting.partition_point(|(s, _)| ssn_lt(*s, ssn));
+            stream.waiting.insert(at, (ssn, m));
+            return;
+        }
+        stream.next_ssn = ssn.wrapping_add(1);
+        self.ready.push_back(m);
+        Self::drain_waiting(stream, &mut self.ready);
+    }
+
+    fn drain_waiting(stream: &mut InStream, ready: &mut VecDeque<Message>) {
+        while stream
+            .waiting
+            .first()
+            .is_some_and(|(s, _)| *s == stream.next_ssn || ssn_lt(*s, stream.next_ssn))
+        {
+            let (s, m) = stream.waiting.remove(0);
+            if !ssn_lt(s, stream.next_ssn) {
+                stream.next_ssn = s.wrapping_add(1);
+            }
+            ready.push_back(m);
+        }
+    }
+
+    /// Called when the user took a message out of `ready`.
+    pub(crate) fn delivered(&mut self, len: usize) {
+        self.held_bytes = self.held_bytes.saturating_sub(len);
+    }
+
+    /// FORWARD-TSN (RFC 3758 §3.6): moves the cumulative ack to `new_cum`,
+    /// drops fragments at or below it, and skips the listed SSNs.
+    pub(crate) fn on_forward_tsn(
+        &mut self,
+        new_cum: u32,
+        skipped: impl Iterator<Item = (u16, u16)>,
+        pool: &mut BufferPool,
+    ) {
+        if tsn_lt(self.cum_tsn, new_cum) {
+            // Never move further than the window can describe.
+            if new_cum.wrapping_sub(self.cum_tsn) >= TSN_WINDOW {
+                return;
+            }
+            let mut t = self.base;
+            while tsn_le(t, new_cum) {
+                if let Some(Slot::Held(f)) = self.slot(t).map(|s| std::mem::replace(s, Slot::Done))
+                {
+                    self.held_bytes -= f.data.len();
+                    pool.give(f.data);
+                }
+                t = t.wrapping_add(1);
+            }
+            self.cum_tsn = new_cum;
+            if tsn_lt(self.highest, new_cum) {
+                self.highest = new_cum;
+            }
+            self.advance_cum();
+            // Fragments above the new point may now start a message.
+            self.release_slots();
+        }
+        for (stream_id, ssn) in skipped {
+            let stream = self.streams.entry(stream_id).or_default();
+            if !ssn_lt(ssn, stream.next_ssn) {
+                stream.next_ssn = ssn.wrapping_add(1);
+            }
+            Self::drain_waiting(stream, &mut self.ready);
+        }
+    }
+
+    /// Resets the incoming SSNs of `streams` (all known streams when empty).
+    pub(crate) fn reset_streams(&mut self, streams: impl Iterator<Item = u16>, all: bool) {
+        if all {
+            for s in self.streams.values_mut() {
+                s.next_ssn = 0;
+            }
+            return;
+        }
+        for id in streams {
+            self.streams.entry(id).or_default().next_ssn = 0;
+        }
+    }
+
+    /// Fills the gap blocks and duplicate TSNs of the next SACK.
+    pub(crate) fn sack_info(
+        &mut self,
+        gaps: &mut ArrayVec<(u16, u16), MAX_GAP_BLOCKS>,
+        dups: &mut ArrayVec<u32, MAX_DUP_TSNS>,
+    ) {
+        gaps.clear();
+        dups.clear();
+        dups.extend(self.dups.drain(..));
+        let mut t = self.cum_tsn.wrapping_add(1);
+        let mut start: Option<u32> = None;
+        while tsn_le(t, self.highest) && !gaps.is_full() {
+            let got = self.is_received(t);
+            match (got, start) {
+                (true, None) => start = Some(t),
+                (false, Some(s)) => {
+                    let _ = gaps.try_push(self.gap(s, t.wrapping_sub(1)));
+                    start = None;
+                }
+                _ => {}
+            }
+            t = t.wrapping_add(1);
+        }
+        if let Some(s) = start {
+            let _ = gaps.try_push(self.gap(s, t.wrapping_sub(1)));
+        }
+    }
+
+    fn gap(&self, start: u32, end: u32) -> (u16, u16) {
+        let off = |t: u32| u16::try_from(t.wrapping_sub(self.cum_tsn)).unwrap_or(u16::MAX);
+        (off(start), off(end))
+    }
+}

@@ -20,6 +20,7 @@
 )]
 #![warn(missing_docs)]
 
+pub mod datachannel;
 pub mod rtcp;
 pub mod rtp;
 pub mod sctp;

@@ -2,8 +2,9 @@
 //!
 //! Every layer is a pure state machine or wire format: time and packets are
 //! passed in, nothing inside reads a clock, opens a socket or spawns a thread.
-//! Layers (see `DESIGN.md`): wire formats ([`rtp`], [`rtcp`]) come first; the
-//! crypto, SRTP, DTLS, ICE, SCTP and peer-connection layers build on them.
+//! Layers (see `DESIGN.md`): wire formats ([`rtp`], [`rtcp`]) come first;
+//! [`sctp`] and [`datachannel`] carry data channels; the crypto, SRTP,
+//! DTLS, ICE and peer-connection layers build on them.
 //!
 //! Parsers never panic on bytes from the network: malformed input yields a
 //! typed error. The crate forbids `unsafe` and, outside tests, denies

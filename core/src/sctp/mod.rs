@@ -15,11 +15,61 @@
 //!   packets in caller buffers; the CRC32c ([`checksum`], RFC 3309) uses
 //!   the hardware-accelerated `crc32c` crate.
 //!
-//! Nothing here allocates; malformed input gives an [`SctpError`], never a
-//! panic. Parse then write reproduces the original bytes.
+//! - The sans-I/O [`Association`] ([`assoc`]): handshake with an
+//!   HMAC-SHA-256-signed state cookie (and the INIT collision WebRTC peers
+//!   cause by both connecting), DATA / SACK with gap blocks and duplicate
+//!   TSNs, fragmentation and reassembly up to `max_message_size`, ordered
+//!   and unordered delivery per stream, congestion control (slow start,
+//!   congestion avoidance, fast retransmit / fast recovery, RFC 9260 §7),
+//!   RTO per RFC 6298, delayed SACK (200 ms / every second packet),
+//!   receiver window and flow control, bundling as many chunks as the MTU
+//!   allows, heartbeats, graceful shutdown, abort, partial reliability
+//!   (RFC 3758: max retransmissions, max lifetime, FORWARD-TSN), stream
+//!   reset (RFC 6525 outgoing / incoming SSN reset), bounded send buffer
+//!   with per-stream `buffered_amount` and a low-threshold event, zero
+//!   checksum when both sides offer it (RFC 9653).
 //!
-//! What it does not do (yet): I-FORWARD-TSN, ECN, ASCONF, AUTH and PAD
-//! chunks are surfaced as [`ChunkView::Unknown`].
+//! The wire format allocates nothing; malformed input gives an
+//! [`SctpError`], never a panic; parse then write reproduces the original
+//! bytes. The association reuses pooled buffers: steady-state traffic
+//! allocates nothing per message.
+//!
+//! What it does not do (yet): I-DATA interleaving (RFC 8260) is wire
+//! format only and never negotiated; I-FORWARD-TSN, ECN, ASCONF, AUTH and
+//! PAD chunks are surfaced as [`ChunkView::Unknown`]; no association
+//! restart, no multi-homing; no stream scheduler (messages leave in send
+//! order across streams).
+//!
+//! ```
+//! use std::time::Instant;
+//! use zerortc::sctp::{Association, Config, Event, Reliability};
+//!
+//! let now = Instant::now();
+//! let mut a = Association::new(Config { seed: 1, ..Config::default() }, now);
+//! let mut b = Association::new(Config { seed: 2, ..Config::default() }, now);
+//! a.connect(now);
+//! let mut buf = [0u8; 1500];
+//! // Move packets until both sides are quiet (a real driver also runs
+//! // the timers from `poll_timeout`).
+//! for _ in 0..4 {
+//!     while let Some(n) = a.poll_transmit(now, &mut buf) {
+//!         b.handle_receive(now, &buf[..n])?;
+//!     }
+//!     while let Some(n) = b.poll_transmit(now, &mut buf) {
+//!         a.handle_receive(now, &buf[..n])?;
+//!     }
+//!     if a.is_established() && b.is_established() {
+//!         a.send(now, 0, 53, b"hello", false, Reliability::Reliable)?;
+//!     }
+//! }
+//! while let Some(event) = b.poll_event() {
+//!     if let Event::Message(m) = event {
+//!         assert_eq!(m.data, b"hello");
+//!         b.recycle(m.data);
+//!     }
+//! }
+//! # Ok::<(), zerortc::sctp::SctpError>(())
+//! ```
 
 pub mod checksum;
 mod chunk;

@@ -1,22 +1,48 @@
-//! A free list of byte buffers, so that steady-state traffic reuses the
+//! Free lists of byte buffers, so that steady-state traffic reuses the
 //! same allocations for fragments, messages and control packets.
+//!
+//! Three size classes keep small buffers from being grown into
+//! message-sized ones and large buffers from being spent on small
+//! payloads: up to [`TINY`] bytes (small messages), up to [`SMALL`]
+//! (fragments, control packets), and larger (reassembled messages, grown
+//! once if needed).
+//!
+//! The lists are not trimmed: they hold at most the peak number of
+//! buffers in use, which the send buffer limit and the receive window
+//! bound. (A byte ring per direction would be tighter for tiny messages:
+//! each one holds a [`TINY`]-byte buffer while queued.)
 
-/// Buffers kept for reuse at most (beyond that, returned ones are freed).
-const MAX_FREE: usize = 8192;
+/// Capacity of the buffers for small payloads.
+pub(crate) const TINY: usize = 256;
+/// Capacity of the buffers for fragments and packets at any usual MTU.
+pub(crate) const SMALL: usize = 2048;
 
-/// A free list of `Vec<u8>` buffers.
+/// Free lists of `Vec<u8>` buffers.
 #[derive(Debug, Default)]
 pub(crate) struct BufferPool {
-    free: Vec<Vec<u8>>,
+    tiny: Vec<Vec<u8>>,
+    small: Vec<Vec<u8>>,
+    large: Vec<Vec<u8>>,
 }
 
 impl BufferPool {
-    /// A cleared buffer with at least `capacity` bytes of capacity when a
-    /// recycled one is large enough; a new one otherwise.
+    /// An empty buffer with at least `capacity` bytes of capacity,
+    /// recycled when one is free.
     pub(crate) fn take(&mut self, capacity: usize) -> Vec<u8> {
-        match self.free.pop() {
+        if capacity <= TINY {
+            return match self.tiny.pop() {
+                Some(b) => b,
+                None => Vec::with_capacity(TINY),
+            };
+        }
+        if capacity <= SMALL {
+            return match self.small.pop() {
+                Some(b) => b,
+                None => Vec::with_capacity(SMALL),
+            };
+        }
+        match self.large.pop() {
             Some(mut b) => {
-                b.clear();
                 if b.capacity() < capacity {
                     b.reserve_exact(capacity);
                 }
@@ -34,9 +60,13 @@ impl BufferPool {
     }
 
     /// Returns a buffer for reuse.
-    pub(crate) fn give(&mut self, buf: Vec<u8>) {
-        if self.free.len() < MAX_FREE && buf.capacity() > 0 {
-            self.free.push(buf);
+    pub(crate) fn give(&mut self, mut buf: Vec<u8>) {
+        buf.clear();
+        match buf.capacity() {
+            c if c < TINY => {}
+            c if c < SMALL => self.tiny.push(buf),
+            c if c <= SMALL => self.small.push(buf),
+            _ => self.large.push(buf),
         }
     }
 }

@@ -241,7 +241,7 @@ impl Receiver {
         let mut t = first;
         loop {
             if let Some(Slot::Held(f)) = self.slot(t).map(|s| std::mem::replace(s, Slot::Done)) {
-                self.held_bytes -= f.data.len();
+                self.held_bytes = self.held_bytes.saturating_sub(f.data.len());
                 match msg.as_mut() {
                     None => {
                         let data = if first == last {
@@ -341,7 +341,7 @@ impl Receiver {
             while tsn_le(t, new_cum) {
                 if let Some(Slot::Held(f)) = self.slot(t).map(|s| std::mem::replace(s, Slot::Done))
                 {
-                    self.held_bytes -= f.data.len();
+                    self.held_bytes = self.held_bytes.saturating_sub(f.data.len());
                     pool.give(f.data);
                 }
                 t = t.wrapping_add(1);

@@ -302,11 +302,11 @@ impl Sender {
             };
             match c.state {
                 State::InFlight => {
-                    self.flight -= c.data.len();
+                    self.flight = self.flight.saturating_sub(c.data.len());
                     bytes_acked += c.data.len();
                 }
                 State::Retransmit => {
-                    self.rtx_marked -= 1;
+                    self.rtx_marked = self.rtx_marked.saturating_sub(1);
                     bytes_acked += c.data.len();
                 }
                 State::GapAcked | State::Abandoned | State::Unsent => {}
@@ -348,9 +348,9 @@ impl Sender {
                     State::InFlight | State::Retransmit => {
                         let sample = c.state == State::InFlight && c.sent_count == 1;
                         if c.state == State::InFlight {
-                            self.flight -= c.data.len();
+                            self.flight = self.flight.saturating_sub(c.data.len());
                         } else {
-                            self.rtx_marked -= 1;
+                            self.rtx_marked = self.rtx_marked.saturating_sub(1);
                         }
                         c.state = State::GapAcked;
                         bytes_acked += c.data.len();
@@ -383,7 +383,7 @@ impl Sender {
                     c.misses = c.misses.saturating_add(1);
                     if c.misses == 3 {
                         c.state = State::Retransmit;
-                        self.flight -= c.data.len();
+                        self.flight = self.flight.saturating_sub(c.data.len());
                         self.rtx_marked += 1;
                         newly_marked = true;
                     }
@@ -414,7 +414,7 @@ impl Sender {
             } else {
                 self.pba += bytes_acked;
                 if self.pba >= self.cwnd && utilised {
-                    self.pba -= self.cwnd;
+                    self.pba = self.pba.saturating_sub(self.cwnd);
                     self.cwnd += self.mtu;
                 }
             }
@@ -463,7 +463,7 @@ impl Sender {
         for c in self.outstanding.iter_mut() {
             if c.state == State::InFlight {
                 c.state = State::Retransmit;
-                self.flight -= c.data.len();
+                self.flight = self.flight.saturating_sub(c.data.len());
                 self.rtx_marked += 1;
             }
         }
@@ -477,8 +477,8 @@ impl Sender {
     fn abandon_message(&mut self, msg: u64) {
         for c in self.outstanding.iter_mut().filter(|c| c.msg == msg) {
             match c.state {
-                State::InFlight => self.flight -= c.data.len(),
-                State::Retransmit => self.rtx_marked -= 1,
+                State::InFlight => self.flight = self.flight.saturating_sub(c.data.len()),
+                State::Retransmit => self.rtx_marked = self.rtx_marked.saturating_sub(1),
                 State::GapAcked | State::Abandoned | State::Unsent => continue,
             }
             c.state = State::Abandoned;
@@ -594,7 +594,7 @@ impl Sender {
                 c.sent_count += 1;
                 c.last_sent = Some(now);
                 self.flight += c.data.len();
-                self.rtx_marked -= 1;
+                self.rtx_marked = self.rtx_marked.saturating_sub(1);
                 self.retransmissions += 1;
                 wrote = true;
                 if self.t3.is_none() {

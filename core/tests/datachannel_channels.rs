@@ -398,3 +398,38 @@ fn buffered_amount_low_per_channel() {
     });
     assert!(a.dc.buffered_amount(id) <= 16 * 1024);
 }
+
+#[test]
+fn peer_restart_closes_channels() {
+    let (mut sim, mut a, mut b) = peers(9, link(0.0));
+    connect(&mut sim, &mut a, &mut b);
+    let id = a.dc.create_channel(sim.now(), options("before")).unwrap();
+    run(&mut sim, &mut a, &mut b, 10, |_, _, b| {
+        b.dc.channel(id).is_some()
+    });
+    // b loses its state and starts over.
+    let now = sim.now();
+    b = Peer {
+        dc: DataChannels::new(
+            Config {
+                seed: 99,
+                ..Config::default()
+            },
+            DtlsRole::Server,
+            now,
+        ),
+        events: Vec::new(),
+    };
+    b.dc.connect(now);
+    run(&mut sim, &mut a, &mut b, 30, |_, a, b| {
+        a.has(&DataChannelEvent::AssociationRestarted) && b.has(&DataChannelEvent::Connected)
+    });
+    assert!(a.has(&DataChannelEvent::Closed { id }));
+    assert!(a.dc.channel(id).is_none());
+    // New channels work after the restart.
+    let again = a.dc.create_channel(sim.now(), options("after")).unwrap();
+    a.dc.send(sim.now(), again, b"new life", false).unwrap();
+    run(&mut sim, &mut a, &mut b, 10, |_, _, b| {
+        b.messages(again).len() == 1
+    });
+}

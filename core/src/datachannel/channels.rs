@@ -149,6 +149,9 @@ pub enum DataChannelEvent {
         /// What was wrong.
         error: DataChannelError,
     },
+    /// The peer restarted the association; every channel was closed
+    /// ([`DataChannelEvent::Connected`] follows).
+    AssociationRestarted,
     /// The association shut down; every channel is closed.
     AssociationClosed,
     /// The association was aborted; every channel is closed.
@@ -453,6 +456,11 @@ impl DataChannels {
                         c.outgoing_reset = true;
                     }
                     self.maybe_closed(stream_id);
+                }
+                Event::Restarted => {
+                    self.close_all();
+                    self.events
+                        .push_back(DataChannelEvent::AssociationRestarted);
                 }
                 Event::Closed => {
                     self.close_all();

@@ -9,7 +9,7 @@ use sha2::Sha256;
 use super::super::{put, put_u16, put_u32, read_u16, read_u32};
 
 /// Length of the signed fields.
-const BODY_LEN: usize = 40;
+const BODY_LEN: usize = 48;
 /// Length of the MAC.
 const MAC_LEN: usize = 32;
 /// Length of a cookie on the wire.
@@ -43,6 +43,11 @@ pub(crate) struct CookieFields {
     pub(crate) inbound_streams: u16,
     /// `PEER_*` flags.
     pub(crate) flags: u8,
+    /// Tie-tags (RFC 9260 §5.2.2): our and the peer's tags of the
+    /// association that existed when the INIT arrived (0 when none).
+    pub(crate) local_tie_tag: u32,
+    /// The peer's tie-tag.
+    pub(crate) peer_tie_tag: u32,
 }
 
 fn mac(key: &[u8; 32], body: &[u8]) -> [u8; MAC_LEN] {
@@ -68,6 +73,8 @@ impl CookieFields {
         put_u16(&mut c, 28, self.outbound_streams);
         put_u16(&mut c, 30, self.inbound_streams);
         put(&mut c, 32, &[self.flags]);
+        put_u32(&mut c, 36, self.local_tie_tag);
+        put_u32(&mut c, 40, self.peer_tie_tag);
         let m = mac(key, c.get(..BODY_LEN).unwrap_or_default());
         put(&mut c, BODY_LEN, &m);
         c
@@ -98,6 +105,8 @@ impl CookieFields {
             outbound_streams: read_u16(body, 28).ok()?,
             inbound_streams: read_u16(body, 30).ok()?,
             flags: *body.get(32)?,
+            local_tie_tag: read_u32(body, 36).ok()?,
+            peer_tie_tag: read_u32(body, 40).ok()?,
         })
     }
 }

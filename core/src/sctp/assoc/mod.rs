@@ -12,8 +12,11 @@
 //! [`Association::recycle`]; after warm-up, sending and receiving
 //! messages of a steady size allocates nothing.
 //!
-//! Not implemented: association restart (a COOKIE-ECHO with new tags on an
-//! established association is ignored), I-DATA interleaving (wire format
+//! A peer that restarts (new INIT on an established association) is
+//! answered with tie-tags and, once its COOKIE-ECHO proves it, the
+//! association restarts ([`Event::Restarted`]).
+//!
+//! Not implemented: I-DATA interleaving (wire format
 //! only; never offered), multi-homing, ECN, the SSN/TSN and add-streams
 //! reconfiguration requests (answered "denied").
 
@@ -103,6 +106,10 @@ pub enum Event {
         /// The stream.
         stream_id: u16,
     },
+    /// The peer restarted the association (RFC 9260 §5.2.4): messages
+    /// queued or in flight and all stream state were dropped; `Connected`
+    /// follows.
+    Restarted,
     /// The association shut down gracefully.
     Closed,
     /// The association was aborted.

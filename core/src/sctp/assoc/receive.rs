@@ -237,42 +237,58 @@ impl Association {
 
     /// INIT: answer with an INIT-ACK carrying a signed cookie (RFC 9260
     /// §5.1); in COOKIE-WAIT / COOKIE-ECHOED (collision, §5.2.1) with our
-    /// existing tag and TSN. Established associations ignore it (no restart).
+    /// existing tag and TSN; on an established association (the peer may
+    /// have restarted, §5.2.2) with a fresh tag and the current tags as
+    /// tie-tags. In SHUTDOWN-ACK-SENT it is ignored.
     fn on_init(&mut self, now: Instant, init: &InitChunk<'_>) {
-        match self.state {
-            AssociationState::Closed
-            | AssociationState::CookieWait
-            | AssociationState::CookieEchoed => {}
-            _ => return,
-        }
-        if self.state == AssociationState::Closed && self.sender.is_some() {
+        if self.state == AssociationState::ShutdownAckSent
+            || (self.state == AssociationState::Closed && self.sender.is_some())
+        {
             return;
         }
-        if self.state == AssociationState::Closed {
-            // A listener picks fresh values for each INIT it answers.
-            self.local_tag = loop {
-                let t = splitmix(&mut self.rng) as u32;
-                if t != 0 {
-                    break t;
-                }
-            };
-            self.local_initial_tsn = splitmix(&mut self.rng) as u32;
-            self.next_request_seq = self.local_initial_tsn;
-        }
+        let fresh = |rng: &mut u64| loop {
+            let t = splitmix(rng) as u32;
+            if t != 0 {
+                break t;
+            }
+        };
+        let (local_tag, local_initial_tsn, local_tie_tag, peer_tie_tag) = match self.state {
+            AssociationState::Closed => {
+                // A listener picks fresh values for each INIT it answers.
+                self.local_tag = fresh(&mut self.rng);
+                self.local_initial_tsn = splitmix(&mut self.rng) as u32;
+                self.next_request_seq = self.local_initial_tsn;
+                (self.local_tag, self.local_initial_tsn, 0, 0)
+            }
+            AssociationState::CookieWait | AssociationState::CookieEchoed => {
+                (self.local_tag, self.local_initial_tsn, 0, 0)
+            }
+            _ => {
+                let tag = fresh(&mut self.rng);
+                let tsn = splitmix(&mut self.rng) as u32;
+                (tag, tsn, self.local_tag, self.peer_tag)
+            }
+        };
         let streams = self.config.streams.max(1);
         let fields = CookieFields {
             created_ns: self.now_ns(now),
-            local_tag: self.local_tag,
+            local_tag,
             peer_tag: init.initiate_tag,
-            local_initial_tsn: self.local_initial_tsn,
+            local_initial_tsn,
             peer_initial_tsn: init.initial_tsn,
             peer_rwnd: init.a_rwnd,
             outbound_streams: streams.min(init.inbound_streams),
             inbound_streams: streams.min(init.outbound_streams),
             flags: Self::peer_flags_of(init),
+            local_tie_tag,
+            peer_tie_tag,
         };
         let cookie = fields.seal(&self.cookie_key);
-        let f = self.init_fields(Some(&cookie));
+        let f = InitFields {
+            initiate_tag: local_tag,
+            initial_tsn: local_initial_tsn,
+            ..self.init_fields(Some(&cookie))
+        };
         self.push_control(init.initiate_tag, false, |w| w.init(true, &f));
     }
 
@@ -340,6 +356,34 @@ impl Association {
                 // Duplicate COOKIE-ECHO (§5.2.4 case D): acknowledge again.
                 self.push_control(c.peer_tag, z, |w| w.cookie_ack());
                 return true;
+            }
+            AssociationState::Established
+            | AssociationState::ShutdownPending
+            | AssociationState::ShutdownSent
+            | AssociationState::ShutdownReceived
+                if c.local_tag != self.local_tag
+                    && c.peer_tag != self.peer_tag
+                    && c.local_tie_tag == self.local_tag
+                    && c.peer_tie_tag == self.peer_tag =>
+            {
+                // The peer restarted (§5.2.4 case A): everything queued or
+                // in flight belongs to the old association.
+                if let Some(mut s) = self.sender.take() {
+                    s.clear(&mut self.pool);
+                }
+                self.receiver = None;
+                self.reset_waiting.clear();
+                self.reset_in_flight = None;
+                self.deferred_reset = None;
+                self.last_response = None;
+                self.responses_due.clear();
+                self.ack_due = false;
+                self.ack_deadline = None;
+                self.t2 = None;
+                self.shutdown_due = false;
+                self.shutdown_ack_due = false;
+                self.error_count = 0;
+                self.events.push_back(Event::Restarted);
             }
             _ => return false,
         }

@@ -718,3 +718,57 @@ fn forged_restart_without_tie_tags_is_rejected() {
         .len()
         == 1));
 }
+
+#[test]
+fn data_on_a_stream_that_does_not_exist_is_acked_dropped_and_reported() {
+    let mut cb = config(61);
+    cb.streams = 4;
+    let (mut sim, mut a, mut b) = connected_pair_with(60, link(0.0), config(62), cb);
+    assert_eq!(b.assoc.inbound_streams(), 4);
+    // Forge a DATA chunk on stream 9 from a's next TSN, using a's own
+    // packet as the template for tags and TSN.
+    a.assoc
+        .send(sim.now(), 1, 53, b"real", false, Reliability::Reliable)
+        .unwrap();
+    let mut buf = [0u8; 1500];
+    let n = a.assoc.poll_transmit(sim.now(), &mut buf).unwrap();
+    let p = zerortc::sctp::SctpPacket::parse(&buf[..n]).unwrap();
+    let zerortc::sctp::ChunkView::Data(d) = p.chunks().next().unwrap().unwrap().decode().unwrap()
+    else {
+        panic!("DATA expected")
+    };
+    let mut out = [0u8; 200];
+    let mut w = zerortc::sctp::PacketWriter::new(&mut out, p.header()).unwrap();
+    let h = zerortc::sctp::DataHeader {
+        flags: 3,
+        tsn: d.tsn,
+        stream_id: 9,
+        ssn: 0,
+        ppid: 53,
+    };
+    w.data(&h, b"bogus").unwrap();
+    let m = w.finish(false);
+    b.assoc.handle_receive(sim.now(), &out[..m]).unwrap();
+    // The real packet with the same TSN is now a duplicate; a retransmits
+    // nothing since b acknowledged the TSN. The forged data is not delivered.
+    b.assoc.handle_receive(sim.now(), &buf[..n]).unwrap();
+    let mut reply = [0u8; 1500];
+    let mut saw_error = false;
+    while let Some(k) = b.assoc.poll_transmit(sim.now(), &mut reply) {
+        let p = zerortc::sctp::SctpPacket::parse(&reply[..k]).unwrap();
+        for c in p.chunks() {
+            if let zerortc::sctp::ChunkView::Error(_) = c.unwrap().decode().unwrap() {
+                saw_error = true;
+            }
+        }
+        a.assoc.handle_receive(sim.now(), &reply[..k]).unwrap();
+    }
+    assert!(saw_error, "ERROR with invalid stream identifier sent");
+    while let Some(e) = b.assoc.poll_event() {
+        assert!(!matches!(e, Event::Message(_)), "nothing delivered");
+    }
+    let deadline = sim.now() + Duration::from_secs(5);
+    drive(&mut sim, &mut a, &mut b, deadline, |_, _, _| false);
+    assert!(b.messages.is_empty());
+    assert!(a.connected() && b.connected());
+}

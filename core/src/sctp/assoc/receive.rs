@@ -85,6 +85,11 @@ impl Association {
                     had_data = true;
                     immediate |= d.immediate();
                     if d.stream_id >= self.in_streams {
+                        // RFC 9260 §6.5: acknowledge the TSN, drop the data,
+                        // report the stream.
+                        if let Some(r) = self.receiver.as_mut() {
+                            r.skip_tsn(d.tsn);
+                        }
                         let mut v = [0u8; 4];
                         v[..2].copy_from_slice(&d.stream_id.to_be_bytes());
                         let tag = self.peer_tag;
@@ -92,6 +97,7 @@ impl Association {
                         self.push_control(tag, z, |w| {
                             w.error(cause::INVALID_STREAM_IDENTIFIER, &v)
                         });
+                        continue;
                     }
                     if let Some(r) = self.receiver.as_mut() {
                         if r.on_data(&d, &mut self.pool) == Accepted::Duplicate {

@@ -173,6 +173,26 @@ impl Receiver {
         Accepted::New
     }
 
+    /// Marks `tsn` received without keeping its data (a DATA chunk for a
+    /// stream that does not exist, RFC 9260 §6.5).
+    pub(crate) fn skip_tsn(&mut self, tsn: u32) {
+        if self.is_received(tsn) {
+            let _ = self.dups.try_push(tsn);
+            return;
+        }
+        if tsn.wrapping_sub(self.base) >= TSN_WINDOW {
+            return;
+        }
+        if let Some(s) = self.slot(tsn) {
+            *s = Slot::Done;
+        }
+        if tsn_lt(self.highest, tsn) {
+            self.highest = tsn;
+        }
+        self.advance_cum();
+        self.release_slots();
+    }
+
     fn advance_cum(&mut self) {
         while tsn_lt(self.cum_tsn, self.highest) {
             let next = self.cum_tsn.wrapping_add(1);

@@ -11,9 +11,12 @@ use super::super::chunk::{DataChunk, FLAG_BEGIN, FLAG_END, FLAG_UNORDERED};
 use super::pool::BufferPool;
 use super::rto::{ssn_lt, tsn_le, tsn_lt};
 
-/// TSNs tracked above the cumulative ack (older ones than the lowest held
-/// fragment plus this many are dropped, and retransmitted by the peer).
+/// TSNs tracked above the lowest slot in use at most (chunks beyond are
+/// dropped, and retransmitted by the peer).
 pub(crate) const TSN_WINDOW: u32 = 16_384;
+/// Slots of a new receiver; the ring doubles (up to [`TSN_WINDOW`]) when
+/// the peer's window needs more, so an idle association stays small.
+const INITIAL_SLOTS: usize = 256;
 /// Gap blocks reported in one SACK at most.
 pub(crate) const MAX_GAP_BLOCKS: usize = 64;
 /// Duplicate TSNs reported in one SACK at most.
@@ -91,15 +94,11 @@ pub(crate) struct Receiver {
     pub(crate) ready: VecDeque<Message>,
 }
 
-fn slot_index(tsn: u32) -> usize {
-    (tsn % TSN_WINDOW) as usize
-}
-
 impl Receiver {
     pub(crate) fn new(peer_initial_tsn: u32, window: u32, max_message_size: usize) -> Self {
         let cum = peer_initial_tsn.wrapping_sub(1);
-        let mut slots = Vec::with_capacity(TSN_WINDOW as usize);
-        slots.resize_with(TSN_WINDOW as usize, Slot::default);
+        let mut slots = Vec::with_capacity(INITIAL_SLOTS);
+        slots.resize_with(INITIAL_SLOTS, Slot::default);
         Self {
             cum_tsn: cum,
             base: peer_initial_tsn,
@@ -114,15 +113,54 @@ impl Receiver {
         }
     }
 
+    /// Ring index of `tsn` (the ring length is a power of two).
+    fn slot_index(&self, tsn: u32) -> usize {
+        tsn as usize & (self.slots.len() - 1)
+    }
+
     fn slot(&mut self, tsn: u32) -> Option<&mut Slot> {
-        self.slots.get_mut(slot_index(tsn))
+        let i = self.slot_index(tsn);
+        self.slots.get_mut(i)
+    }
+
+    /// True when `tsn` is inside the ring as it is now.
+    fn in_ring(&self, tsn: u32) -> bool {
+        (tsn.wrapping_sub(self.base) as usize) < self.slots.len()
+    }
+
+    /// Grows the ring until `tsn` fits; false when it would exceed
+    /// [`TSN_WINDOW`].
+    fn make_room(&mut self, tsn: u32) -> bool {
+        while !self.in_ring(tsn) {
+            let old_len = self.slots.len();
+            if old_len >= TSN_WINDOW as usize {
+                return false;
+            }
+            let new_len = old_len * 2;
+            let mut grown = Vec::with_capacity(new_len);
+            grown.resize_with(new_len, Slot::default);
+            for k in 0..old_len as u32 {
+                let t = self.base.wrapping_add(k);
+                let from = t as usize & (old_len - 1);
+                let to = t as usize & (new_len - 1);
+                if let (Some(src), Some(dst)) = (self.slots.get_mut(from), grown.get_mut(to)) {
+                    *dst = std::mem::take(src);
+                }
+            }
+            self.slots = grown;
+        }
+        true
     }
 
     fn is_received(&self, tsn: u32) -> bool {
         if tsn_le(tsn, self.cum_tsn) {
             return true;
         }
-        !matches!(self.slots.get(slot_index(tsn)), Some(Slot::Empty) | None)
+        self.in_ring(tsn)
+            && !matches!(
+                self.slots.get(self.slot_index(tsn)),
+                Some(Slot::Empty) | None
+            )
     }
 
     /// The a_rwnd to advertise.
@@ -147,10 +185,10 @@ impl Receiver {
             let _ = self.dups.try_push(tsn);
             return Accepted::Duplicate;
         }
-        if tsn.wrapping_sub(self.base) >= TSN_WINDOW
-            || (self.held_bytes + d.payload.len() > self.window
-                && tsn != self.cum_tsn.wrapping_add(1))
-        {
+        if self.held_bytes + d.payload.len() > self.window && tsn != self.cum_tsn.wrapping_add(1) {
+            return Accepted::Dropped;
+        }
+        if !self.make_room(tsn) {
             return Accepted::Dropped;
         }
         let frag = Fragment {
@@ -180,7 +218,7 @@ impl Receiver {
             let _ = self.dups.try_push(tsn);
             return;
         }
-        if tsn.wrapping_sub(self.base) >= TSN_WINDOW {
+        if !self.make_room(tsn) {
             return;
         }
         if let Some(s) = self.slot(tsn) {
@@ -196,7 +234,12 @@ impl Receiver {
     fn advance_cum(&mut self) {
         while tsn_lt(self.cum_tsn, self.highest) {
             let next = self.cum_tsn.wrapping_add(1);
-            if matches!(self.slots.get(slot_index(next)), Some(Slot::Empty) | None) {
+            if !self.in_ring(next)
+                || matches!(
+                    self.slots.get(self.slot_index(next)),
+                    Some(Slot::Empty) | None
+                )
+            {
                 break;
             }
             self.cum_tsn = next;
@@ -218,8 +261,8 @@ impl Receiver {
     /// Finds the fragments of the message containing `tsn`: first TSN,
     /// last TSN and total length, when all of them are held.
     fn find_message(&self, tsn: u32) -> Option<(u32, u32, usize)> {
-        let held = |t: u32| match self.slots.get(slot_index(t)) {
-            Some(Slot::Held(f)) => Some(f),
+        let held = |t: u32| match self.slots.get(self.slot_index(t)) {
+            Some(Slot::Held(f)) if self.in_ring(t) => Some(f),
             _ => None,
         };
         let at = held(tsn)?;
@@ -354,7 +397,7 @@ impl Receiver {
     ) {
         if tsn_lt(self.cum_tsn, new_cum) {
             // Never move further than the window can describe.
-            if new_cum.wrapping_sub(self.cum_tsn) >= TSN_WINDOW {
+            if new_cum.wrapping_sub(self.cum_tsn) >= TSN_WINDOW || !self.make_room(new_cum) {
                 return;
             }
             let mut t = self.base;

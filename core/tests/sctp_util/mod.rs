@@ -13,6 +13,8 @@ pub struct Peer {
     pub messages: Vec<Message>,
     pub events: Vec<Event>,
     pub bad_packets: usize,
+    /// While set, events stay queued in the association (a slow reader).
+    pub paused: bool,
 }
 
 impl Peer {
@@ -22,10 +24,15 @@ impl Peer {
             messages: Vec::new(),
             events: Vec::new(),
             bad_packets: 0,
+            paused: false,
         }
     }
 
-    fn drain(&mut self) {
+    /// Takes the association's events (unless paused).
+    pub fn drain(&mut self) {
+        if self.paused {
+            return;
+        }
         while let Some(e) = self.assoc.poll_event() {
             match e {
                 Event::Message(m) => self.messages.push(m),

@@ -470,11 +470,18 @@ impl Association {
         self.events.push_back(event);
     }
 
-    /// Next event, if any.
+    /// Next event, if any. Taking messages out frees receive window; when
+    /// that reopens half the window, a window-update SACK is due: call
+    /// `poll_transmit` after draining events.
     pub fn poll_event(&mut self) -> Option<Event> {
         let e = self.events.pop_front()?;
         if let (Event::Message(m), Some(r)) = (&e, self.receiver.as_mut()) {
             r.delivered(m.data.len());
+            // The application drained a full buffer: tell the peer
+            // (poll_transmit sends the window update).
+            if r.window_opened() && self.sender.is_some() {
+                self.ack_due = true;
+            }
         }
         Some(e)
     }

@@ -86,8 +86,13 @@ pub(crate) struct Receiver {
     slots: Vec<Slot>,
     dups: ArrayVec<u32, MAX_DUP_TSNS>,
     /// Bytes held in fragments, waiting messages and undelivered events.
-    pub(crate) held_bytes: usize,
+    /// Bytes of fragments waiting for the rest of their message.
+    held_bytes: usize,
+    /// Bytes of complete messages the user has not taken yet.
+    ready_bytes: usize,
     window: usize,
+    /// a_rwnd of the last SACK sent.
+    last_advertised: u32,
     max_message_size: usize,
     streams: HashMap<u16, InStream>,
     /// Messages ready for the user.
@@ -106,7 +111,9 @@ impl Receiver {
             slots,
             dups: ArrayVec::new(),
             held_bytes: 0,
+            ready_bytes: 0,
             window: window as usize,
+            last_advertised: window,
             max_message_size,
             streams: HashMap::new(),
             ready: VecDeque::new(),
@@ -163,9 +170,21 @@ impl Receiver {
             )
     }
 
+    /// True when the window grew by half of its size or more since the
+    /// last SACK: worth a window update (RFC 9260 §6.2).
+    pub(crate) fn window_opened(&self) -> bool {
+        self.a_rwnd() as usize >= self.last_advertised as usize + self.window / 2
+    }
+
+    /// Records the a_rwnd a SACK carried.
+    pub(crate) fn advertised(&mut self, a_rwnd: u32) {
+        self.last_advertised = a_rwnd;
+    }
+
     /// The a_rwnd to advertise.
     pub(crate) fn a_rwnd(&self) -> u32 {
-        u32::try_from(self.window.saturating_sub(self.held_bytes)).unwrap_or(u32::MAX)
+        let used = self.held_bytes + self.ready_bytes;
+        u32::try_from(self.window.saturating_sub(used)).unwrap_or(u32::MAX)
     }
 
     /// True when a gap exists above the cumulative ack (SACK at once).
@@ -185,7 +204,12 @@ impl Receiver {
             let _ = self.dups.try_push(tsn);
             return Accepted::Duplicate;
         }
-        if self.held_bytes + d.payload.len() > self.window && tsn != self.cum_tsn.wrapping_add(1) {
+        // RFC 9260 §6.2: no room, no new data. One exception keeps a
+        // message larger than the window from deadlocking: the next
+        // in-sequence chunk is taken while the user holds nothing unread.
+        let used = self.held_bytes + self.ready_bytes;
+        let completes = tsn == self.cum_tsn.wrapping_add(1) && self.ready_bytes == 0;
+        if used + d.payload.len() > self.window && !completes {
             return Accepted::Dropped;
         }
         if !self.make_room(tsn) {
@@ -346,7 +370,7 @@ impl Receiver {
 
     /// Hands a complete message to the user, in SSN order on ordered streams.
     fn deliver(&mut self, ssn: u16, m: Message) {
-        self.held_bytes += m.data.len();
+        self.ready_bytes += m.data.len();
         if m.unordered {
             self.ready.push_back(m);
             return;
@@ -384,7 +408,7 @@ impl Receiver {
 
     /// Called when the user took a message out of `ready`.
     pub(crate) fn delivered(&mut self, len: usize) {
-        self.held_bytes = self.held_bytes.saturating_sub(len);
+        self.ready_bytes = self.ready_bytes.saturating_sub(len);
     }
 
     /// FORWARD-TSN (RFC 3758 §3.6): moves the cumulative ack to `new_cum`,

@@ -70,6 +70,7 @@ impl Association {
             r.sack_info(&mut self.gaps, &mut self.dups);
             let a_rwnd = r.a_rwnd();
             if w.sack(r.cum_tsn, a_rwnd, &self.gaps, &self.dups).is_ok() {
+                r.advertised(a_rwnd);
                 self.ack_due = false;
                 self.ack_deadline = None;
                 self.unacked_packets = 0;

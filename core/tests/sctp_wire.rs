@@ -516,3 +516,30 @@ mod props {
         }
     }
 }
+
+#[test]
+fn i_forward_tsn_by_hand() {
+    #[rustfmt::skip]
+    let value = [
+        0x00, 0x00, 0x03, 0xE8, // new cumulative TSN 1000
+        0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x00, 0x07, // stream 2, U, MID 7
+        0x00, 0x05, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, // stream 5, ordered, MID 256
+    ];
+    let ChunkView::IForwardTsn(f) =
+        ChunkView::decode(chunk_type::I_FORWARD_TSN, 0, &value).unwrap()
+    else {
+        panic!("not I-FORWARD-TSN")
+    };
+    assert_eq!(f.new_cumulative_tsn, 1000);
+    assert_eq!(
+        f.entries().collect::<Vec<_>>(),
+        [(2, true, 7), (5, false, 256)]
+    );
+    let mut buf = [0u8; 64];
+    let mut w = PacketWriter::new(&mut buf, header()).unwrap();
+    w.i_forward_tsn(1000, &[(2, true, 7), (5, false, 256)])
+        .unwrap();
+    let n = w.finish(false);
+    assert_eq!(&buf[16..n], &value);
+    assert!(ChunkView::decode(chunk_type::I_FORWARD_TSN, 0, &value[..10]).is_err());
+}

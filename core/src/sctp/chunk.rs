@@ -216,6 +216,28 @@ impl<'a> ForwardTsnChunk<'a> {
     }
 }
 
+/// An I-FORWARD-TSN chunk (RFC 8260 §2.3.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IForwardTsnChunk<'a> {
+    /// The new cumulative TSN.
+    pub new_cumulative_tsn: u32,
+    entries: &'a [u8],
+}
+
+impl<'a> IForwardTsnChunk<'a> {
+    /// (stream, unordered, MID) entries: the message to skip on each
+    /// stream (the largest skipped MID for ordered messages).
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = (u16, bool, u32)> + 'a {
+        self.entries.chunks_exact(8).map(|c| {
+            (
+                read_u16(c, 0).unwrap_or(0),
+                read_u16(c, 2).unwrap_or(0) & 1 != 0,
+                read_u32(c, 4).unwrap_or(0),
+            )
+        })
+    }
+}
+
 /// A chunk decoded by type. Fixed fields are values, variable parts
 /// borrow the packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,10 +280,12 @@ pub enum ChunkView<'a> {
     CookieAck,
     /// FORWARD-TSN.
     ForwardTsn(ForwardTsnChunk<'a>),
+    /// I-FORWARD-TSN.
+    IForwardTsn(IForwardTsnChunk<'a>),
     /// RE-CONFIG: its parameters (one or two requests / responses).
     ReConfig(&'a [u8]),
     /// Any other chunk, including known ones this layer does not decode
-    /// (ECNE, CWR, ASCONF, AUTH, PAD, I-FORWARD-TSN).
+    /// (ECNE, CWR, ASCONF, AUTH, PAD).
     Unknown(RawChunk<'a>),
 }
 
@@ -392,6 +416,16 @@ impl<'a> ChunkView<'a> {
                     streams,
                 })
             }
+            t::I_FORWARD_TSN => {
+                let (head, entries) = v.split_at_checked(4).ok_or_else(bad)?;
+                if entries.len() % 8 != 0 {
+                    return Err(bad());
+                }
+                Self::IForwardTsn(IForwardTsnChunk {
+                    new_cumulative_tsn: read_u32(head, 0)?,
+                    entries,
+                })
+            }
             t::RE_CONFIG => {
                 let mut n = 0;
                 for p in TlvIter::new(v) {
@@ -461,6 +495,7 @@ impl<'a> ChunkView<'a> {
             Self::CookieEcho(_) => t::COOKIE_ECHO,
             Self::CookieAck => t::COOKIE_ACK,
             Self::ForwardTsn(_) => t::FORWARD_TSN,
+            Self::IForwardTsn(_) => t::I_FORWARD_TSN,
             Self::ReConfig(_) => t::RE_CONFIG,
             Self::Unknown(r) => r.chunk_type,
         }
@@ -482,6 +517,7 @@ impl<'a> ChunkView<'a> {
             Self::Shutdown(_) => 4,
             Self::ShutdownAck | Self::ShutdownComplete { .. } | Self::CookieAck => 0,
             Self::ForwardTsn(f) => 4 + f.streams.len(),
+            Self::IForwardTsn(f) => 4 + f.entries.len(),
             Self::Unknown(r) => r.value.len(),
         }
     }
@@ -549,6 +585,10 @@ impl<'a> ChunkView<'a> {
                 Self::ForwardTsn(f) => {
                     put_u32(v, 0, f.new_cumulative_tsn);
                     put(v, 4, f.streams);
+                }
+                Self::IForwardTsn(f) => {
+                    put_u32(v, 0, f.new_cumulative_tsn);
+                    put(v, 4, f.entries);
                 }
                 Self::Unknown(r) => put(v, 0, r.value),
             },

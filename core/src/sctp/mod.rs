@@ -10,7 +10,7 @@
 //!   blocks and duplicate TSNs, HEARTBEAT / -ACK, ABORT and ERROR with
 //!   causes, SHUTDOWN / -ACK / -COMPLETE, COOKIE-ECHO / -ACK, FORWARD-TSN
 //!   (RFC 3758), RE-CONFIG with its requests and responses (RFC 6525),
-//!   I-DATA (RFC 8260)); unknown chunks and parameters are classified by
+//!   I-DATA and I-FORWARD-TSN (RFC 8260)); unknown chunks and parameters are classified by
 //!   their upper two bits ([`UnknownAction`]). [`PacketWriter`] builds
 //!   packets in caller buffers; the CRC32c ([`checksum`], RFC 3309) uses
 //!   the hardware-accelerated `crc32c` crate.
@@ -34,11 +34,17 @@
 //! bytes. The association reuses pooled buffers: steady-state traffic
 //! allocates nothing per message.
 //!
-//! What it does not do (yet): I-DATA interleaving (RFC 8260) is wire
-//! format only and never negotiated; I-FORWARD-TSN, ECN, ASCONF, AUTH and
-//! PAD chunks are surfaced as [`ChunkView::Unknown`]; no association
-//! restart, no multi-homing; no stream scheduler (messages leave in send
-//! order across streams).
+//!   Peer restart (RFC 9260 §5.2.4) is detected with tie-tags. I-DATA and
+//!   I-FORWARD-TSN (RFC 8260) are used when both sides offer them
+//!   (`Config::interleaving`): interleaved messages from the peer are
+//!   reassembled by stream, U bit, MID and FSN.
+//!
+//! What it does not do (yet): no interleaving scheduler on the sending
+//! side (messages leave whole, in send order across streams, with DATA or
+//! I-DATA alike), so priorities are carried but not enforced; ECN, ASCONF,
+//! AUTH and PAD chunks are surfaced as [`ChunkView::Unknown`]; no
+//! multi-homing. Reassembling multi-fragment I-DATA messages allocates a
+//! small fragment list per message (the DATA path allocates nothing).
 //!
 //! ```
 //! use std::time::Instant;
@@ -83,8 +89,8 @@ pub use assoc::{AbortReason, Association, AssociationState, Config, Event, Messa
 
 pub use chunk::{
     ChunkView, DATA_HEADER_LEN, DataChunk, FLAG_BEGIN, FLAG_END, FLAG_IMMEDIATE, FLAG_T,
-    FLAG_UNORDERED, ForwardTsnChunk, I_DATA_HEADER_LEN, IDataChunk, InitChunk, SackChunk,
-    chunk_type,
+    FLAG_UNORDERED, ForwardTsnChunk, I_DATA_HEADER_LEN, IDataChunk, IForwardTsnChunk, InitChunk,
+    SackChunk, chunk_type,
 };
 pub use error::SctpError;
 pub use packet::{

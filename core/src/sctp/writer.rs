@@ -341,6 +341,25 @@ impl<'b> PacketWriter<'b> {
         })
     }
 
+    /// Writes an I-FORWARD-TSN (RFC 8260 §2.3.1) with (stream, unordered,
+    /// MID) entries.
+    pub fn i_forward_tsn(
+        &mut self,
+        new_cumulative_tsn: u32,
+        entries: &[(u16, bool, u32)],
+    ) -> Result<(), SctpError> {
+        self.chunk(chunk_type::I_FORWARD_TSN, 0, 4 + 8 * entries.len(), |v| {
+            put_u32(v, 0, new_cumulative_tsn);
+            let mut at = 4;
+            for &(s, unordered, mid) in entries {
+                put_u16(v, at, s);
+                put_u16(v, at + 2, u16::from(unordered));
+                put_u32(v, at + 4, mid);
+                at += 8;
+            }
+        })
+    }
+
     /// Writes a RE-CONFIG chunk with one or two parameters.
     pub fn reconfig(&mut self, params: &[ReconfigParam<'_>]) -> Result<(), SctpError> {
         let mut scratch = [0u8; 0];

@@ -46,6 +46,9 @@ pub struct Config {
     /// set when SCTP runs over DTLS. Zero checksums are then accepted, and
     /// sent once the peer offers it too.
     pub zero_checksum: bool,
+    /// Offer I-DATA and I-FORWARD-TSN (RFC 8260). Used when the peer
+    /// offers them too; browsers do not by default, so neither do we.
+    pub interleaving: bool,
     /// Seed of the association's random numbers (verification tag,
     /// initial TSN, cookie key). Use a fresh random value in production.
     pub seed: u64,
@@ -70,6 +73,7 @@ impl Default for Config {
             heartbeat_interval: Duration::from_secs(30),
             cookie_lifetime: Duration::from_secs(60),
             zero_checksum: false,
+            interleaving: false,
             seed: 0x5EED_5C79,
         }
     }

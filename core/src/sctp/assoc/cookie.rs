@@ -21,6 +21,8 @@ pub(crate) const PEER_FORWARD_TSN: u8 = 1;
 pub(crate) const PEER_RECONFIG: u8 = 2;
 /// Flag: the peer accepts zero checksums over DTLS (RFC 9653).
 pub(crate) const PEER_ZERO_CHECKSUM: u8 = 4;
+/// Flag: the peer supports I-DATA (RFC 8260).
+pub(crate) const PEER_I_DATA: u8 = 8;
 
 /// The fields carried by a cookie.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,8 +16,11 @@
 //! answered with tie-tags and, once its COOKIE-ECHO proves it, the
 //! association restarts ([`Event::Restarted`]).
 //!
-//! Not implemented: I-DATA interleaving (wire format
-//! only; never offered), multi-homing, ECN, the SSN/TSN and add-streams
+//! I-DATA (RFC 8260) is used when both sides offer it
+//! ([`Config::interleaving`]): received messages may be interleaved; our
+//! own messages go out whole, in send order (no interleaving scheduler).
+//!
+//! Not implemented: multi-homing, ECN, the SSN/TSN and add-streams
 //! reconfiguration requests (answered "denied").
 
 mod config;
@@ -36,7 +39,9 @@ pub use config::Config;
 pub use recv::Message;
 pub use send::Reliability;
 
-use self::cookie::{CookieFields, PEER_FORWARD_TSN, PEER_RECONFIG, PEER_ZERO_CHECKSUM};
+use self::cookie::{
+    CookieFields, PEER_FORWARD_TSN, PEER_I_DATA, PEER_RECONFIG, PEER_ZERO_CHECKSUM,
+};
 use self::pool::BufferPool;
 use self::recv::{Accepted, MAX_DUP_TSNS, MAX_GAP_BLOCKS, Receiver};
 use self::rto::{RtoEstimator, tsn_le};
@@ -181,6 +186,7 @@ pub struct Association {
     gaps: ArrayVec<(u16, u16), MAX_GAP_BLOCKS>,
     dups: ArrayVec<u32, MAX_DUP_TSNS>,
     fwd_streams: ArrayVec<(u16, u16), MAX_FORWARD_STREAMS>,
+    i_fwd_entries: ArrayVec<(u16, bool, u32), MAX_FORWARD_STREAMS>,
 }
 
 fn splitmix(state: &mut u64) -> u64 {
@@ -252,6 +258,7 @@ impl Association {
             gaps: ArrayVec::new(),
             dups: ArrayVec::new(),
             fwd_streams: ArrayVec::new(),
+            i_fwd_entries: ArrayVec::new(),
             config,
         }
     }
@@ -295,6 +302,11 @@ impl Association {
     /// True when the peer supports partial reliability (RFC 3758).
     pub fn peer_supports_forward_tsn(&self) -> bool {
         self.peer_flags & PEER_FORWARD_TSN != 0
+    }
+
+    /// True when I-DATA is in use (both sides offered it, RFC 8260).
+    pub fn uses_i_data(&self) -> bool {
+        self.config.interleaving && self.peer_flags & PEER_I_DATA != 0
     }
 
     /// True when zero checksums are being sent (RFC 9653, both sides agreed).
@@ -619,7 +631,16 @@ impl Association {
             inbound_streams: self.config.streams.max(1),
             initial_tsn: self.local_initial_tsn,
             forward_tsn: true,
-            supported_extensions: &[chunk_type::FORWARD_TSN, chunk_type::RE_CONFIG],
+            supported_extensions: if self.config.interleaving {
+                &[
+                    chunk_type::FORWARD_TSN,
+                    chunk_type::RE_CONFIG,
+                    chunk_type::I_DATA,
+                    chunk_type::I_FORWARD_TSN,
+                ]
+            } else {
+                &[chunk_type::FORWARD_TSN, chunk_type::RE_CONFIG]
+            },
             zero_checksum_edmid: self.config.zero_checksum.then_some(EDMID_DTLS),
             state_cookie,
         }

@@ -85,18 +85,7 @@ impl Association {
                     had_data = true;
                     immediate |= d.immediate();
                     if d.stream_id >= self.in_streams {
-                        // RFC 9260 §6.5: acknowledge the TSN, drop the data,
-                        // report the stream.
-                        if let Some(r) = self.receiver.as_mut() {
-                            r.skip_tsn(d.tsn);
-                        }
-                        let mut v = [0u8; 4];
-                        v[..2].copy_from_slice(&d.stream_id.to_be_bytes());
-                        let tag = self.peer_tag;
-                        let z = self.sends_zero_checksum();
-                        self.push_control(tag, z, |w| {
-                            w.error(cause::INVALID_STREAM_IDENTIFIER, &v)
-                        });
+                        self.invalid_stream(d.stream_id, d.tsn);
                         continue;
                     }
                     if let Some(r) = self.receiver.as_mut() {
@@ -168,7 +157,38 @@ impl Association {
                         self.on_reconfig_param(now, param);
                     }
                 }
-                ChunkView::IData(_) => self.on_unknown(raw),
+                ChunkView::IData(d) if self.uses_i_data() => {
+                    if !matches!(
+                        self.state,
+                        AssociationState::Established
+                            | AssociationState::ShutdownPending
+                            | AssociationState::ShutdownSent
+                    ) {
+                        continue;
+                    }
+                    had_data = true;
+                    immediate |= d.flags & super::super::chunk::FLAG_IMMEDIATE != 0;
+                    if d.stream_id >= self.in_streams {
+                        self.invalid_stream(d.stream_id, d.tsn);
+                        continue;
+                    }
+                    if let Some(r) = self.receiver.as_mut() {
+                        if r.on_i_data(&d, &mut self.pool) == Accepted::Duplicate {
+                            immediate = true;
+                        }
+                        self.events.extend(r.ready.drain(..).map(Event::Message));
+                    }
+                }
+                ChunkView::IForwardTsn(f) if self.uses_i_data() => {
+                    if let Some(r) = self.receiver.as_mut() {
+                        r.on_i_forward_tsn(f.new_cumulative_tsn, f.entries(), &mut self.pool);
+                        self.events.extend(r.ready.drain(..).map(Event::Message));
+                    }
+                    had_data = true;
+                    immediate = true;
+                }
+                // Not negotiated: treated as unknown (reported, skipped).
+                ChunkView::IData(_) | ChunkView::IForwardTsn(_) => self.on_unknown(raw),
                 ChunkView::Unknown(_) => {
                     self.on_unknown(raw);
                     if !UnknownAction::for_chunk_type(raw.chunk_type).continues() {
@@ -195,6 +215,19 @@ impl Association {
             self.try_deferred_reset(now);
         }
         result
+    }
+
+    /// RFC 9260 §6.5: DATA on a stream that does not exist is
+    /// acknowledged, dropped and reported with an ERROR.
+    fn invalid_stream(&mut self, stream_id: u16, tsn: u32) {
+        if let Some(r) = self.receiver.as_mut() {
+            r.skip_tsn(tsn);
+        }
+        let mut v = [0u8; 4];
+        v[..2].copy_from_slice(&stream_id.to_be_bytes());
+        let tag = self.peer_tag;
+        let z = self.sends_zero_checksum();
+        self.push_control(tag, z, |w| w.error(cause::INVALID_STREAM_IDENTIFIER, &v));
     }
 
     fn on_unknown(&mut self, raw: RawChunk<'_>) {
@@ -233,6 +266,9 @@ impl Association {
         }
         if init.zero_checksum_edmid() == Some(EDMID_DTLS) {
             flags |= PEER_ZERO_CHECKSUM;
+        }
+        if init.supports_extension(chunk_type::I_DATA) {
+            flags |= PEER_I_DATA;
         }
         flags
     }
@@ -322,6 +358,7 @@ impl Association {
             self.local_initial_tsn,
             init.a_rwnd,
             self.config.mtu,
+            self.uses_i_data(),
         ));
         self.receiver = Some(Receiver::new(
             init.initial_tsn,
@@ -403,6 +440,7 @@ impl Association {
             c.local_initial_tsn,
             c.peer_rwnd,
             self.config.mtu,
+            self.uses_i_data(),
         ));
         self.receiver = Some(Receiver::new(
             c.peer_initial_tsn,

@@ -7,7 +7,7 @@ use std::collections::{HashMap, VecDeque};
 
 use arrayvec::ArrayVec;
 
-use super::super::chunk::{DataChunk, FLAG_BEGIN, FLAG_END, FLAG_UNORDERED};
+use super::super::chunk::{DataChunk, FLAG_BEGIN, FLAG_END, FLAG_UNORDERED, IDataChunk};
 use super::pool::BufferPool;
 use super::rto::{ssn_lt, tsn_le, tsn_lt};
 
@@ -62,6 +62,31 @@ struct InStream {
     next_ssn: u16,
     /// Complete ordered messages waiting for an earlier SSN, sorted by SSN.
     waiting: Vec<(u16, Message)>,
+    /// Next ordered MID (I-DATA).
+    next_mid: u32,
+    /// Complete ordered I-DATA messages waiting for an earlier MID.
+    waiting_mid: Vec<(u32, Message)>,
+}
+
+/// An I-DATA message being reassembled (RFC 8260: fragments are found by
+/// stream, U bit and MID, ordered by FSN, not by TSN).
+#[derive(Debug)]
+struct Partial {
+    stream_id: u16,
+    unordered: bool,
+    mid: u32,
+    /// PPID, once the first fragment (FSN 0) arrived.
+    ppid: Option<u32>,
+    /// FSN of the last fragment, once it arrived.
+    last_fsn: Option<u32>,
+    /// (FSN, bytes) in arrival order.
+    fragments: Vec<(u32, Vec<u8>)>,
+    bytes: usize,
+}
+
+/// Serial comparison of 32-bit MIDs: true when `a` comes before `b`.
+fn mid_lt(a: u32, b: u32) -> bool {
+    (a.wrapping_sub(b) as i32) < 0
 }
 
 /// What the receiver did with one DATA chunk.
@@ -95,6 +120,8 @@ pub(crate) struct Receiver {
     last_advertised: u32,
     max_message_size: usize,
     streams: HashMap<u16, InStream>,
+    /// I-DATA messages being reassembled.
+    partials: Vec<Partial>,
     /// Messages ready for the user.
     pub(crate) ready: VecDeque<Message>,
 }
@@ -116,6 +143,7 @@ impl Receiver {
             last_advertised: window,
             max_message_size,
             streams: HashMap::new(),
+            partials: Vec::new(),
             ready: VecDeque::new(),
         }
     }
@@ -455,11 +483,190 @@ impl Receiver {
         if all {
             for s in self.streams.values_mut() {
                 s.next_ssn = 0;
+                s.next_mid = 0;
             }
             return;
         }
         for id in streams {
-            self.streams.entry(id).or_default().next_ssn = 0;
+            let s = self.streams.entry(id).or_default();
+            s.next_ssn = 0;
+            s.next_mid = 0;
+        }
+    }
+
+    /// Takes one I-DATA chunk (RFC 8260 §2.1): the TSN is tracked as for
+    /// DATA; the fragment joins its message by (stream, U, MID).
+    pub(crate) fn on_i_data(&mut self, d: &IDataChunk<'_>, pool: &mut BufferPool) -> Accepted {
+        let tsn = d.tsn;
+        if self.is_received(tsn) {
+            let _ = self.dups.try_push(tsn);
+            return Accepted::Duplicate;
+        }
+        let used = self.held_bytes + self.ready_bytes;
+        let completes = tsn == self.cum_tsn.wrapping_add(1) && self.ready_bytes == 0;
+        if used + d.payload.len() > self.window && !completes {
+            return Accepted::Dropped;
+        }
+        if !self.make_room(tsn) {
+            return Accepted::Dropped;
+        }
+        if let Some(s) = self.slot(tsn) {
+            *s = Slot::Done;
+        }
+        if tsn_lt(self.highest, tsn) {
+            self.highest = tsn;
+        }
+        self.advance_cum();
+        self.release_slots();
+        let unordered = d.flags & FLAG_UNORDERED != 0;
+        let begin = d.flags & FLAG_BEGIN != 0;
+        let end = d.flags & FLAG_END != 0;
+        if begin && end {
+            let m = Message {
+                stream_id: d.stream_id,
+                ppid: d.ppid_or_fsn,
+                unordered,
+                data: pool.copy_of(d.payload),
+            };
+            self.deliver_i(d.mid, m, pool);
+            return Accepted::New;
+        }
+        let fsn = if begin { 0 } else { d.ppid_or_fsn };
+        let at =
+            match self.partials.iter().position(|p| {
+                p.stream_id == d.stream_id && p.unordered == unordered && p.mid == d.mid
+            }) {
+                Some(i) => i,
+                None => {
+                    self.partials.push(Partial {
+                        stream_id: d.stream_id,
+                        unordered,
+                        mid: d.mid,
+                        ppid: None,
+                        last_fsn: None,
+                        fragments: Vec::new(),
+                        bytes: 0,
+                    });
+                    self.partials.len() - 1
+                }
+            };
+        let Some(p) = self.partials.get_mut(at) else {
+            return Accepted::New;
+        };
+        if begin {
+            p.ppid = Some(d.ppid_or_fsn);
+        }
+        if end {
+            p.last_fsn = Some(fsn);
+        }
+        p.fragments.push((fsn, pool.copy_of(d.payload)));
+        p.bytes += d.payload.len();
+        self.held_bytes += d.payload.len();
+        let complete = p.ppid.is_some()
+            && p.last_fsn
+                .is_some_and(|l| usize::try_from(l).is_ok_and(|l| l + 1 == p.fragments.len()));
+        if complete {
+            let mut p = self.partials.swap_remove(at);
+            self.held_bytes = self.held_bytes.saturating_sub(p.bytes);
+            if p.bytes > self.max_message_size {
+                for (_, f) in p.fragments.drain(..) {
+                    pool.give(f);
+                }
+                return Accepted::New;
+            }
+            p.fragments.sort_unstable_by_key(|(fsn, _)| *fsn);
+            let mut data = pool.take(p.bytes);
+            for (_, f) in p.fragments.drain(..) {
+                data.extend_from_slice(&f);
+                pool.give(f);
+            }
+            let m = Message {
+                stream_id: p.stream_id,
+                ppid: p.ppid.unwrap_or(0),
+                unordered: p.unordered,
+                data,
+            };
+            self.deliver_i(p.mid, m, pool);
+        }
+        Accepted::New
+    }
+
+    /// Delivers a complete I-DATA message, in MID order on ordered streams.
+    fn deliver_i(&mut self, mid: u32, m: Message, pool: &mut BufferPool) {
+        if m.data.len() > self.max_message_size {
+            pool.give(m.data);
+            return;
+        }
+        self.ready_bytes += m.data.len();
+        if m.unordered {
+            self.ready.push_back(m);
+            return;
+        }
+        let stream = self.streams.entry(m.stream_id).or_default();
+        if mid != stream.next_mid {
+            if mid_lt(mid, stream.next_mid) {
+                self.ready.push_back(m);
+                return;
+            }
+            let at = stream.waiting_mid.partition_point(|(x, _)| mid_lt(*x, mid));
+            stream.waiting_mid.insert(at, (mid, m));
+            return;
+        }
+        stream.next_mid = mid.wrapping_add(1);
+        self.ready.push_back(m);
+        Self::drain_waiting_mid(stream, &mut self.ready);
+    }
+
+    fn drain_waiting_mid(stream: &mut InStream, ready: &mut VecDeque<Message>) {
+        while stream
+            .waiting_mid
+            .first()
+            .is_some_and(|(x, _)| !mid_lt(stream.next_mid, *x))
+        {
+            let (x, m) = stream.waiting_mid.remove(0);
+            if !mid_lt(x, stream.next_mid) {
+                stream.next_mid = x.wrapping_add(1);
+            }
+            ready.push_back(m);
+        }
+    }
+
+    /// I-FORWARD-TSN (RFC 8260 §2.3.1): moves the cumulative ack, drops
+    /// the skipped messages' fragments, skips ordered MIDs.
+    pub(crate) fn on_i_forward_tsn(
+        &mut self,
+        new_cum: u32,
+        entries: impl Iterator<Item = (u16, bool, u32)>,
+        pool: &mut BufferPool,
+    ) {
+        self.on_forward_tsn(new_cum, std::iter::empty(), pool);
+        for (stream_id, unordered, mid) in entries {
+            let mut i = 0;
+            while let Some(p) = self.partials.get(i) {
+                let skipped = p.stream_id == stream_id
+                    && p.unordered == unordered
+                    && if unordered {
+                        p.mid == mid
+                    } else {
+                        !mid_lt(mid, p.mid)
+                    };
+                if skipped {
+                    let mut p = self.partials.swap_remove(i);
+                    self.held_bytes = self.held_bytes.saturating_sub(p.bytes);
+                    for (_, f) in p.fragments.drain(..) {
+                        pool.give(f);
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+            if !unordered {
+                let stream = self.streams.entry(stream_id).or_default();
+                if !mid_lt(mid, stream.next_mid) {
+                    stream.next_mid = mid.wrapping_add(1);
+                }
+                Self::drain_waiting_mid(stream, &mut self.ready);
+            }
         }
     }
 

@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 use arrayvec::ArrayVec;
 
-use super::super::chunk::{DATA_HEADER_LEN, FLAG_BEGIN, FLAG_END, FLAG_UNORDERED};
+use super::super::chunk::{
+    DATA_HEADER_LEN, FLAG_BEGIN, FLAG_END, FLAG_UNORDERED, I_DATA_HEADER_LEN,
+};
 use super::super::error::SctpError;
 use super::super::packet::CHUNK_HEADER_LEN;
 use super::super::writer::{DataHeader, PacketWriter};
@@ -53,6 +55,10 @@ struct OutChunk {
     msg: u64,
     stream_id: u16,
     ssn: u16,
+    /// I-DATA message identifier.
+    mid: u32,
+    /// I-DATA fragment sequence number.
+    fsn: u32,
     ppid: u32,
     flags: u8,
     data: Vec<u8>,
@@ -65,8 +71,35 @@ struct OutChunk {
 }
 
 impl OutChunk {
-    fn wire_len(&self) -> usize {
-        (CHUNK_HEADER_LEN + DATA_HEADER_LEN + self.data.len() + 3) & !3
+    fn wire_len(&self, header: usize) -> usize {
+        (CHUNK_HEADER_LEN + header + self.data.len() + 3) & !3
+    }
+
+    /// Writes the chunk as DATA or, with `i_data`, as I-DATA.
+    fn write(&self, w: &mut PacketWriter<'_>, i_data: bool) -> Result<(), SctpError> {
+        if i_data {
+            let ppid_or_fsn = if self.flags & FLAG_BEGIN != 0 {
+                self.ppid
+            } else {
+                self.fsn
+            };
+            return w.i_data(
+                self.flags,
+                self.tsn,
+                self.stream_id,
+                self.mid,
+                ppid_or_fsn,
+                &self.data,
+            );
+        }
+        let h = DataHeader {
+            flags: self.flags,
+            tsn: self.tsn,
+            stream_id: self.stream_id,
+            ssn: self.ssn,
+            ppid: self.ppid,
+        };
+        w.data(&h, &self.data)
     }
 
     fn must_abandon(&self, now: Instant) -> bool {
@@ -79,6 +112,10 @@ impl OutChunk {
 #[derive(Debug, Default)]
 struct OutStream {
     next_ssn: u16,
+    /// Next ordered MID (I-DATA).
+    next_mid: u32,
+    /// Next unordered MID (I-DATA).
+    next_umid: u32,
     /// Bytes queued by `send` and not yet transmitted once.
     buffered: usize,
     low_threshold: usize,
@@ -109,6 +146,8 @@ pub(crate) struct Sender {
     pub(crate) peer_rwnd: usize,
     mtu: usize,
     max_fragment: usize,
+    /// Send I-DATA instead of DATA (RFC 8260, negotiated).
+    i_data: bool,
     fast_recovery_exit: Option<u32>,
     rtx_marked: usize,
     fast_rtx_allowance: bool,
@@ -116,6 +155,7 @@ pub(crate) struct Sender {
     /// Stream and SSN of the message whose first fragment is sent and whose
     /// last is not.
     partial_ssn: u16,
+    partial_mid: u32,
     next_msg: u64,
     /// Bytes held: unsent plus unacknowledged.
     pub(crate) total_bytes: usize,
@@ -130,8 +170,13 @@ pub(crate) struct Sender {
 }
 
 impl Sender {
-    pub(crate) fn new(initial_tsn: u32, peer_rwnd: u32, mtu: usize) -> Self {
-        let max_fragment = (mtu.saturating_sub(12 + CHUNK_HEADER_LEN + DATA_HEADER_LEN)) & !3;
+    pub(crate) fn new(initial_tsn: u32, peer_rwnd: u32, mtu: usize, i_data: bool) -> Self {
+        let header = if i_data {
+            I_DATA_HEADER_LEN
+        } else {
+            DATA_HEADER_LEN
+        };
+        let max_fragment = (mtu.saturating_sub(12 + CHUNK_HEADER_LEN + header)) & !3;
         Self {
             pending: VecDeque::new(),
             outstanding: VecDeque::new(),
@@ -145,11 +190,13 @@ impl Sender {
             peer_rwnd: peer_rwnd as usize,
             mtu,
             max_fragment: max_fragment.max(4),
+            i_data,
             fast_recovery_exit: None,
             rtx_marked: 0,
             fast_rtx_allowance: false,
             streams: HashMap::new(),
             partial_ssn: 0,
+            partial_mid: 0,
             next_msg: 0,
             total_bytes: 0,
             forward_tsn_due: false,
@@ -198,6 +245,8 @@ impl Sender {
     pub(crate) fn finish_reset(&mut self, stream: u16) {
         if let Some(s) = self.streams.get_mut(&stream) {
             s.next_ssn = 0;
+            s.next_mid = 0;
+            s.next_umid = 0;
             s.resetting = false;
         }
     }
@@ -242,6 +291,8 @@ impl Sender {
                 msg,
                 stream_id,
                 ssn: 0,
+                mid: 0,
+                fsn: i as u32,
                 ppid,
                 flags,
                 data: pool.copy_of(part),
@@ -546,6 +597,43 @@ impl Sender {
         Some(point)
     }
 
+    /// The I-FORWARD-TSN to send (RFC 8260 §2.3): new cumulative TSN and
+    /// (stream, unordered, MID) entries — the largest skipped MID of each
+    /// ordered stream, each skipped unordered message.
+    pub(crate) fn i_forward_tsn(
+        &self,
+        entries: &mut ArrayVec<(u16, bool, u32), MAX_FORWARD_STREAMS>,
+    ) -> Option<u32> {
+        entries.clear();
+        if !tsn_lt(self.cum_ack, self.adv_ack_point) {
+            return None;
+        }
+        let mut point = self.cum_ack;
+        for c in &self.outstanding {
+            if !tsn_le(c.tsn, self.adv_ack_point) {
+                break;
+            }
+            let unordered = c.flags & FLAG_UNORDERED != 0;
+            let found = entries.iter_mut().find(|(s, u, m)| {
+                *s == c.stream_id && *u == unordered && (!unordered || *m == c.mid)
+            });
+            match found {
+                Some((_, _, mid)) => {
+                    if (c.mid.wrapping_sub(*mid) as i32) > 0 {
+                        *mid = c.mid;
+                    }
+                }
+                None => {
+                    if entries.try_push((c.stream_id, unordered, c.mid)).is_err() {
+                        break;
+                    }
+                }
+            }
+            point = c.tsn;
+        }
+        Some(point)
+    }
+
     /// Writes retransmissions and new DATA into `w` as congestion and flow
     /// control allow. Returns true when something was written.
     pub(crate) fn fill(
@@ -555,6 +643,12 @@ impl Sender {
         rto: &RtoEstimator,
     ) -> bool {
         let mut wrote = false;
+        let i_data = self.i_data;
+        let header = if i_data {
+            I_DATA_HEADER_LEN
+        } else {
+            DATA_HEADER_LEN
+        };
         // Retransmissions first.
         if self.rtx_marked > 0 {
             let mut i = 0;
@@ -574,20 +668,13 @@ impl Sender {
                 if !self.fast_rtx_allowance && self.flight >= self.cwnd {
                     break;
                 }
-                if c.wire_len() > w.remaining() {
+                if c.wire_len(header) > w.remaining() {
                     break;
                 }
                 let Some(c) = self.outstanding.get_mut(i - 1) else {
                     break;
                 };
-                let h = DataHeader {
-                    flags: c.flags,
-                    tsn: c.tsn,
-                    stream_id: c.stream_id,
-                    ssn: c.ssn,
-                    ppid: c.ppid,
-                };
-                if w.data(&h, &c.data).is_err() {
+                if c.write(w, i_data).is_err() {
                     break;
                 }
                 c.state = State::InFlight;
@@ -622,31 +709,35 @@ impl Sender {
             if self.peer_rwnd < len && self.flight > 0 {
                 break;
             }
-            if c.wire_len() > w.remaining() {
+            if c.wire_len(header) > w.remaining() {
                 break;
             }
             let Some(mut c) = self.pending.pop_front() else {
                 break;
             };
             let stream = self.streams.entry(c.stream_id).or_default();
-            if c.flags & FLAG_UNORDERED == 0 {
-                if c.flags & FLAG_BEGIN != 0 {
+            let unordered = c.flags & FLAG_UNORDERED != 0;
+            if c.flags & FLAG_BEGIN != 0 {
+                // Sequence numbers are taken when the first fragment
+                // leaves, so an abandoned unsent message leaves no gap.
+                if !unordered {
                     self.partial_ssn = stream.next_ssn;
                     stream.next_ssn = stream.next_ssn.wrapping_add(1);
+                    self.partial_mid = stream.next_mid;
+                    stream.next_mid = stream.next_mid.wrapping_add(1);
+                } else {
+                    self.partial_mid = stream.next_umid;
+                    stream.next_umid = stream.next_umid.wrapping_add(1);
                 }
+            }
+            if !unordered {
                 c.ssn = self.partial_ssn;
             }
+            c.mid = self.partial_mid;
             c.tsn = self.next_tsn;
             self.next_tsn = self.next_tsn.wrapping_add(1);
-            let h = DataHeader {
-                flags: c.flags,
-                tsn: c.tsn,
-                stream_id: c.stream_id,
-                ssn: c.ssn,
-                ppid: c.ppid,
-            };
             // Cannot fail: room was checked above.
-            let _ = w.data(&h, &c.data);
+            let _ = c.write(w, i_data);
             c.state = State::InFlight;
             c.sent_count = 1;
             c.last_sent = Some(now);

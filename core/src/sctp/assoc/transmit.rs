@@ -77,13 +77,17 @@ impl Association {
             }
         }
         if sender.forward_tsn_due && self.peer_flags & PEER_FORWARD_TSN != 0 {
-            match sender.forward_tsn(&mut self.fwd_streams) {
-                Some(point) => {
-                    if w.forward_tsn(point, &self.fwd_streams).is_ok() {
-                        sender.forward_tsn_due = false;
-                    }
-                }
-                None => sender.forward_tsn_due = false,
+            let written = if self.config.interleaving && self.peer_flags & PEER_I_DATA != 0 {
+                sender
+                    .i_forward_tsn(&mut self.i_fwd_entries)
+                    .map(|point| w.i_forward_tsn(point, &self.i_fwd_entries).is_ok())
+            } else {
+                sender
+                    .forward_tsn(&mut self.fwd_streams)
+                    .map(|point| w.forward_tsn(point, &self.fwd_streams).is_ok())
+            };
+            if written != Some(false) {
+                sender.forward_tsn_due = false;
             }
         }
         // Stream reset: responses, then our request.

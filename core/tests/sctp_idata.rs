@@ -283,3 +283,88 @@ fn interleaved_fragments_are_reassembled() {
         ]
     );
 }
+
+/// Order in which b delivered messages, by (stream, first byte of pattern index).
+fn delivery_order(b: &Peer) -> Vec<(u16, usize)> {
+    b.messages
+        .iter()
+        .map(|m| {
+            (
+                m.stream_id,
+                u64::from_le_bytes(m.data[..8].try_into().unwrap()) as usize,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn streams_take_turns_at_message_boundaries_with_data() {
+    let (mut sim, mut a, mut b) = connected_pair_with(50, link(0.0), config(51), config(52));
+    for i in 0..50 {
+        a.assoc
+            .send(
+                sim.now(),
+                1,
+                53,
+                &pattern(i, 16 * 1024),
+                false,
+                Reliability::Reliable,
+            )
+            .unwrap();
+    }
+    a.assoc
+        .send(
+            sim.now(),
+            2,
+            53,
+            &pattern(1000, 100),
+            false,
+            Reliability::Reliable,
+        )
+        .unwrap();
+    let deadline = sim.now() + Duration::from_secs(60);
+    assert!(drive(&mut sim, &mut a, &mut b, deadline, |_, _, b| b
+        .messages
+        .len()
+        == 51));
+    let order = delivery_order(&b);
+    let small = order.iter().position(|&(s, _)| s == 2).unwrap();
+    assert!(
+        small <= 2,
+        "stream 2 waited for one stream-1 message only, got position {small}"
+    );
+}
+
+#[test]
+fn i_data_interleaves_a_small_message_into_a_large_one() {
+    let (mut sim, mut a, mut b) =
+        connected_pair_with(53, link(0.0), interleaving(54), interleaving(55));
+    a.assoc
+        .send(
+            sim.now(),
+            1,
+            53,
+            &pattern(0, 256 * 1024),
+            false,
+            Reliability::Reliable,
+        )
+        .unwrap();
+    a.assoc
+        .send(
+            sim.now(),
+            2,
+            53,
+            &pattern(1, 100),
+            false,
+            Reliability::Reliable,
+        )
+        .unwrap();
+    let deadline = sim.now() + Duration::from_secs(60);
+    assert!(drive(&mut sim, &mut a, &mut b, deadline, |_, _, b| b
+        .messages
+        .len()
+        == 2));
+    // The small message, queued after the large one, arrives first.
+    assert_eq!(delivery_order(&b), [(2, 1), (1, 0)]);
+    assert!(b.messages[1].data == pattern(0, 256 * 1024));
+}

@@ -39,11 +39,14 @@
 //!   (`Config::interleaving`): interleaved messages from the peer are
 //!   reassembled by stream, U bit, MID and FSN.
 //!
-//! What it does not do (yet): no interleaving scheduler on the sending
-//! side (messages leave whole, in send order across streams, with DATA or
-//! I-DATA alike), so priorities are carried but not enforced; ECN, ASCONF,
-//! AUTH and PAD chunks are surfaced as [`ChunkView::Unknown`]; no
-//! multi-homing. Reassembling multi-fragment I-DATA messages allocates a
+//!   Streams with queued messages take turns (round-robin): at message
+//!   boundaries with DATA, after every fragment with I-DATA, so a large
+//!   message does not hold back the other streams.
+//!
+//! What it does not do (yet): stream priorities (RFC 8831 §6.4) are
+//! carried by data channels but the scheduler treats all streams alike;
+//! ECN, ASCONF, AUTH and PAD chunks are surfaced as
+//! [`ChunkView::Unknown`]; no multi-homing. Reassembling multi-fragment I-DATA messages allocates a
 //! small fragment list per message (the DATA path allocates nothing).
 //!
 //! ```

@@ -17,8 +17,9 @@
 //! association restarts ([`Event::Restarted`]).
 //!
 //! I-DATA (RFC 8260) is used when both sides offer it
-//! ([`Config::interleaving`]): received messages may be interleaved; our
-//! own messages go out whole, in send order (no interleaving scheduler).
+//! ([`Config::interleaving`]). Streams with queued messages take turns:
+//! after each message with DATA, after each fragment with I-DATA (so
+//! messages of different streams interleave).
 //!
 //! Not implemented: multi-homing, ECN, the SSN/TSN and add-streams
 //! reconfiguration requests (answered "denied").
@@ -26,6 +27,7 @@
 mod config;
 mod cookie;
 mod pool;
+mod queue;
 mod recv;
 mod rto;
 mod send;

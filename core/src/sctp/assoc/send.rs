@@ -17,6 +17,7 @@ use super::super::error::SctpError;
 use super::super::packet::CHUNK_HEADER_LEN;
 use super::super::writer::{DataHeader, PacketWriter};
 use super::pool::BufferPool;
+use super::queue::{Queued, SendQueue, is_end};
 use super::rto::{RtoEstimator, ssn_lt, tsn_le, tsn_lt};
 
 /// Stream entries one FORWARD-TSN carries at most.
@@ -37,7 +38,7 @@ pub enum Reliability {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
-    /// Not sent yet (in `pending`).
+    /// Not sent yet (in the send queue).
     Unsent,
     /// Sent, counted in the flight size.
     InFlight,
@@ -68,6 +69,15 @@ struct OutChunk {
     misses: u8,
     expires: Option<Instant>,
     max_retransmits: Option<u32>,
+}
+
+impl Queued for OutChunk {
+    fn stream_id(&self) -> u16 {
+        self.stream_id
+    }
+    fn ends_message(&self) -> bool {
+        is_end(self.flags)
+    }
 }
 
 impl OutChunk {
@@ -116,6 +126,9 @@ struct OutStream {
     next_mid: u32,
     /// Next unordered MID (I-DATA).
     next_umid: u32,
+    /// SSN and MID of the message whose fragments are leaving.
+    cur_ssn: u16,
+    cur_mid: u32,
     /// Bytes queued by `send` and not yet transmitted once.
     buffered: usize,
     low_threshold: usize,
@@ -133,7 +146,7 @@ pub(crate) struct SackOutcome {
 /// The send side state.
 #[derive(Debug)]
 pub(crate) struct Sender {
-    pending: VecDeque<OutChunk>,
+    pending: SendQueue<OutChunk>,
     outstanding: VecDeque<OutChunk>,
     pub(crate) next_tsn: u32,
     /// The peer's cumulative TSN ack.
@@ -154,8 +167,6 @@ pub(crate) struct Sender {
     streams: HashMap<u16, OutStream>,
     /// Stream and SSN of the message whose first fragment is sent and whose
     /// last is not.
-    partial_ssn: u16,
-    partial_mid: u32,
     next_msg: u64,
     /// Bytes held: unsent plus unacknowledged.
     pub(crate) total_bytes: usize,
@@ -178,7 +189,7 @@ impl Sender {
         };
         let max_fragment = (mtu.saturating_sub(12 + CHUNK_HEADER_LEN + header)) & !3;
         Self {
-            pending: VecDeque::new(),
+            pending: SendQueue::new(i_data),
             outstanding: VecDeque::new(),
             next_tsn: initial_tsn,
             cum_ack: initial_tsn.wrapping_sub(1),
@@ -195,8 +206,7 @@ impl Sender {
             rtx_marked: 0,
             fast_rtx_allowance: false,
             streams: HashMap::new(),
-            partial_ssn: 0,
-            partial_mid: 0,
+
             next_msg: 0,
             total_bytes: 0,
             forward_tsn_due: false,
@@ -238,7 +248,7 @@ impl Sender {
 
     /// True when no unsent chunk of `stream` is queued.
     pub(crate) fn drained(&self, stream: u16) -> bool {
-        !self.pending.iter().any(|c| c.stream_id == stream)
+        !self.pending.has_stream(stream)
     }
 
     /// Completes an outgoing reset: SSN back to 0, sending allowed again.
@@ -286,7 +296,7 @@ impl Sender {
             if i + 1 == n {
                 flags |= FLAG_END;
             }
-            self.pending.push_back(OutChunk {
+            self.pending.push(OutChunk {
                 tsn: 0,
                 msg,
                 stream_id,
@@ -525,7 +535,7 @@ impl Sender {
         true
     }
 
-    fn abandon_message(&mut self, msg: u64) {
+    fn abandon_message(&mut self, stream: u16, msg: u64) {
         for c in self.outstanding.iter_mut().filter(|c| c.msg == msg) {
             match c.state {
                 State::InFlight => self.flight = self.flight.saturating_sub(c.data.len()),
@@ -535,13 +545,12 @@ impl Sender {
             c.state = State::Abandoned;
             self.total_bytes = self.total_bytes.saturating_sub(c.data.len());
         }
-        // The unsent rest of the message (always at the front of `pending`).
-        while self.pending.front().is_some_and(|c| c.msg == msg) {
-            if let Some(c) = self.pending.pop_front() {
-                self.total_bytes = self.total_bytes.saturating_sub(c.data.len());
-                self.unbuffer(c.stream_id, c.data.len());
-            }
-        }
+        // The unsent rest of the message (at the front of its stream's FIFO).
+        let mut dropped = 0usize;
+        self.pending
+            .remove_front_while(stream, |c| c.msg == msg, |c| dropped += c.data.len());
+        self.total_bytes = self.total_bytes.saturating_sub(dropped);
+        self.unbuffer(stream, dropped);
         self.advance_ack_point();
     }
 
@@ -661,8 +670,8 @@ impl Sender {
                     continue;
                 }
                 if c.must_abandon(now) {
-                    let msg = c.msg;
-                    self.abandon_message(msg);
+                    let (stream, msg) = (c.stream_id, c.msg);
+                    self.abandon_message(stream, msg);
                     continue;
                 }
                 if !self.fast_rtx_allowance && self.flight >= self.cwnd {
@@ -698,8 +707,8 @@ impl Sender {
         // New data.
         while let Some(c) = self.pending.front() {
             if c.flags & FLAG_BEGIN != 0 && c.expires.is_some_and(|e| now >= e) {
-                let msg = c.msg;
-                self.abandon_message(msg);
+                let (stream, msg) = (c.stream_id, c.msg);
+                self.abandon_message(stream, msg);
                 continue;
             }
             if self.flight >= self.cwnd {
@@ -712,7 +721,7 @@ impl Sender {
             if c.wire_len(header) > w.remaining() {
                 break;
             }
-            let Some(mut c) = self.pending.pop_front() else {
+            let Some(mut c) = self.pending.pop() else {
                 break;
             };
             let stream = self.streams.entry(c.stream_id).or_default();
@@ -721,19 +730,19 @@ impl Sender {
                 // Sequence numbers are taken when the first fragment
                 // leaves, so an abandoned unsent message leaves no gap.
                 if !unordered {
-                    self.partial_ssn = stream.next_ssn;
+                    stream.cur_ssn = stream.next_ssn;
                     stream.next_ssn = stream.next_ssn.wrapping_add(1);
-                    self.partial_mid = stream.next_mid;
+                    stream.cur_mid = stream.next_mid;
                     stream.next_mid = stream.next_mid.wrapping_add(1);
                 } else {
-                    self.partial_mid = stream.next_umid;
+                    stream.cur_mid = stream.next_umid;
                     stream.next_umid = stream.next_umid.wrapping_add(1);
                 }
             }
             if !unordered {
-                c.ssn = self.partial_ssn;
+                c.ssn = stream.cur_ssn;
             }
-            c.mid = self.partial_mid;
+            c.mid = stream.cur_mid;
             c.tsn = self.next_tsn;
             self.next_tsn = self.next_tsn.wrapping_add(1);
             // Cannot fail: room was checked above.
@@ -756,7 +765,8 @@ impl Sender {
 
     /// Drops everything queued (association closed), returning buffers.
     pub(crate) fn clear(&mut self, pool: &mut BufferPool) {
-        for c in self.pending.drain(..).chain(self.outstanding.drain(..)) {
+        self.pending.drain_all(|c| pool.give(c.data));
+        for c in self.outstanding.drain(..) {
             pool.give(c.data);
         }
         self.flight = 0;

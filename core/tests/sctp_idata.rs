@@ -368,3 +368,51 @@ fn i_data_interleaves_a_small_message_into_a_large_one() {
     assert_eq!(delivery_order(&b), [(2, 1), (1, 0)]);
     assert!(b.messages[1].data == pattern(0, 256 * 1024));
 }
+
+/// Deficit round-robin by priority: two saturated streams at extra-high
+/// (1024) and normal (256) priority share the link about 4 : 1.
+#[test]
+fn priorities_share_the_link() {
+    for (seed, ca, cb) in [
+        (60, config(61), config(62)),
+        (63, interleaving(64), interleaving(65)),
+    ] {
+        let (mut sim, mut a, mut b) = connected_pair_with(seed, link(0.0), ca, cb);
+        a.assoc.set_stream_priority(1, 1024);
+        a.assoc.set_stream_priority(2, 256);
+        for i in 0..300 {
+            a.assoc
+                .send(
+                    sim.now(),
+                    1,
+                    53,
+                    &pattern(i, 1000),
+                    false,
+                    Reliability::Reliable,
+                )
+                .unwrap();
+            a.assoc
+                .send(
+                    sim.now(),
+                    2,
+                    53,
+                    &pattern(1000 + i, 1000),
+                    false,
+                    Reliability::Reliable,
+                )
+                .unwrap();
+        }
+        let deadline = sim.now() + Duration::from_secs(60);
+        assert!(drive(&mut sim, &mut a, &mut b, deadline, |_, _, b| b
+            .messages
+            .len()
+            >= 250));
+        let high = b.messages[..250]
+            .iter()
+            .filter(|m| m.stream_id == 1)
+            .count();
+        let low = 250 - high;
+        let ratio = high as f64 / low as f64;
+        assert!((3.0..=5.5).contains(&ratio), "{high} : {low}");
+    }
+}

@@ -15,9 +15,8 @@
 //!
 //! What it does not do: DTLS (the packets it reads and writes are the
 //! DTLS application data), SDP (`a=sctp-port`, `a=max-message-size` go
-//! into the [`crate::sctp::Config`]), priority-based scheduling between
-//! channels (the priority is carried; channels with queued messages take
-//! turns round-robin).
+//! into the [`crate::sctp::Config`]). A channel's priority sets its
+//! stream's share in the association's scheduler.
 
 mod channels;
 mod dcep;

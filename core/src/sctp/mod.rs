@@ -39,14 +39,13 @@
 //!   (`Config::interleaving`): interleaved messages from the peer are
 //!   reassembled by stream, U bit, MID and FSN.
 //!
-//!   Streams with queued messages take turns (round-robin): at message
-//!   boundaries with DATA, after every fragment with I-DATA, so a large
-//!   message does not hold back the other streams.
+//!   Streams with queued messages share the link by deficit round-robin
+//!   weighted by their priority (RFC 8831 §6.4); turns end at message
+//!   boundaries with DATA and may end inside a message with I-DATA, so a
+//!   large message does not hold back the other streams.
 //!
-//! What it does not do (yet): stream priorities (RFC 8831 §6.4) are
-//! carried by data channels but the scheduler treats all streams alike;
-//! ECN, ASCONF, AUTH and PAD chunks are surfaced as
-//! [`ChunkView::Unknown`]; no multi-homing. Reassembling multi-fragment I-DATA messages allocates a
+//! What it does not do (yet): ECN, ASCONF, AUTH and PAD chunks are
+//! surfaced as [`ChunkView::Unknown`]; no multi-homing. Reassembling multi-fragment I-DATA messages allocates a
 //! small fragment list per message (the DATA path allocates nothing).
 //!
 //! ```

@@ -17,9 +17,11 @@
 //! association restarts ([`Event::Restarted`]).
 //!
 //! I-DATA (RFC 8260) is used when both sides offer it
-//! ([`Config::interleaving`]). Streams with queued messages take turns:
-//! after each message with DATA, after each fragment with I-DATA (so
-//! messages of different streams interleave).
+//! ([`Config::interleaving`]). Streams with queued messages take turns by
+//! deficit round-robin weighted by priority
+//! ([`Association::set_stream_priority`]): a turn ends at a message
+//! boundary with DATA, after any fragment with I-DATA (so messages of
+//! different streams interleave).
 //!
 //! Not implemented: multi-homing, ECN, the SSN/TSN and add-streams
 //! reconfiguration requests (answered "denied").
@@ -354,6 +356,15 @@ impl Association {
     pub fn set_buffered_amount_low_threshold(&mut self, stream_id: u16, threshold: usize) {
         if let Some(s) = self.sender.as_mut() {
             s.set_low_threshold(stream_id, threshold);
+        }
+    }
+
+    /// Sets the scheduling priority of `stream_id` (RFC 8831 §6.4: 128
+    /// below normal, 256 normal — the default —, 512 high, 1024 extra
+    /// high): streams with queued data share the link in proportion.
+    pub fn set_stream_priority(&mut self, stream_id: u16, priority: u16) {
+        if let Some(s) = self.sender.as_mut() {
+            s.set_priority(stream_id, priority);
         }
     }
 

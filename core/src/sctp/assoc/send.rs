@@ -78,6 +78,9 @@ impl Queued for OutChunk {
     fn ends_message(&self) -> bool {
         is_end(self.flags)
     }
+    fn payload_len(&self) -> usize {
+        self.data.len()
+    }
 }
 
 impl OutChunk {
@@ -234,6 +237,11 @@ impl Sender {
     /// Sets the threshold under which `BufferedAmountLow` fires.
     pub(crate) fn set_low_threshold(&mut self, stream: u16, threshold: usize) {
         self.streams.entry(stream).or_default().low_threshold = threshold;
+    }
+
+    /// Sets the scheduling priority of `stream` (RFC 8831 §6.4 values).
+    pub(crate) fn set_priority(&mut self, stream: u16, priority: u16) {
+        self.pending.set_priority(stream, priority);
     }
 
     /// True when an outgoing reset is pending on `stream`.

@@ -33,6 +33,7 @@ mod queue;
 mod recv;
 mod rto;
 mod send;
+mod stream_map;
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};

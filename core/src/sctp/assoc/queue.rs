@@ -11,7 +11,9 @@
 //! back in its next turns. With I-DATA (RFC 8260) a turn may end after any
 //! fragment: messages of different streams interleave.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use super::stream_map::StreamMap;
 
 use super::super::chunk::FLAG_END;
 
@@ -54,7 +56,7 @@ impl<T> Default for StreamQueue<T> {
 /// Per-stream FIFOs and the round-robin order of the streams with data.
 #[derive(Debug)]
 pub(crate) struct SendQueue<T> {
-    queues: HashMap<u16, StreamQueue<T>>,
+    queues: StreamMap<StreamQueue<T>>,
     /// Streams with queued chunks; the front one sends next.
     active: VecDeque<u16>,
     len: usize,
@@ -65,7 +67,7 @@ impl<T: Queued> SendQueue<T> {
     /// An empty queue; `interleave` lets turns end inside a message.
     pub(crate) fn new(interleave: bool) -> Self {
         Self {
-            queues: HashMap::new(),
+            queues: StreamMap::default(),
             active: VecDeque::new(),
             len: 0,
             interleave,

@@ -3,13 +3,14 @@
 //! unordered delivery per stream, FORWARD-TSN (RFC 3758 §3.6) and
 //! incoming stream resets (RFC 6525 §5.2.2).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use arrayvec::ArrayVec;
 
 use super::super::chunk::{DataChunk, FLAG_BEGIN, FLAG_END, FLAG_UNORDERED, IDataChunk};
 use super::pool::BufferPool;
 use super::rto::{ssn_lt, tsn_le, tsn_lt};
+use super::stream_map::StreamMap;
 
 /// TSNs tracked above the lowest slot in use at most (chunks beyond are
 /// dropped, and retransmitted by the peer).
@@ -119,7 +120,7 @@ pub(crate) struct Receiver {
     /// a_rwnd of the last SACK sent.
     last_advertised: u32,
     max_message_size: usize,
-    streams: HashMap<u16, InStream>,
+    streams: StreamMap<InStream>,
     /// I-DATA messages being reassembled.
     partials: Vec<Partial>,
     /// Messages ready for the user.
@@ -142,7 +143,7 @@ impl Receiver {
             window: window as usize,
             last_advertised: window,
             max_message_size,
-            streams: HashMap::new(),
+            streams: StreamMap::default(),
             partials: Vec::new(),
             ready: VecDeque::new(),
         }

@@ -5,7 +5,7 @@
 //! the peer's window, and partial reliability (RFC 3758: abandoning by
 //! retransmission count or lifetime, the advanced peer ack point).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use arrayvec::ArrayVec;
@@ -19,6 +19,7 @@ use super::super::writer::{DataHeader, PacketWriter};
 use super::pool::BufferPool;
 use super::queue::{Queued, SendQueue, is_end};
 use super::rto::{RtoEstimator, ssn_lt, tsn_le, tsn_lt};
+use super::stream_map::StreamMap;
 
 /// Stream entries one FORWARD-TSN carries at most.
 pub(crate) const MAX_FORWARD_STREAMS: usize = 64;
@@ -167,7 +168,7 @@ pub(crate) struct Sender {
     fast_recovery_exit: Option<u32>,
     rtx_marked: usize,
     fast_rtx_allowance: bool,
-    streams: HashMap<u16, OutStream>,
+    streams: StreamMap<OutStream>,
     /// Stream and SSN of the message whose first fragment is sent and whose
     /// last is not.
     next_msg: u64,
@@ -208,7 +209,7 @@ impl Sender {
             fast_recovery_exit: None,
             rtx_marked: 0,
             fast_rtx_allowance: false,
-            streams: HashMap::new(),
+            streams: StreamMap::default(),
 
             next_msg: 0,
             total_bytes: 0,

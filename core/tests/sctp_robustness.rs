@@ -10,23 +10,18 @@ use zerortc::sctp::{
     Association, CommonHeader, Config, Event, PacketWriter, Reliability, checksum,
 };
 
-/// Two associations connected in memory; returns them with the clock.
-fn pair() -> (Association, Association, Instant) {
+/// Two associations connected in memory (with I-DATA and zero checksums
+/// when `extensions`); returns them with the clock.
+fn pair(extensions: bool) -> (Association, Association, Instant) {
     let now = Instant::now();
-    let mut a = Association::new(
-        Config {
-            seed: 1,
-            ..Config::default()
-        },
-        now,
-    );
-    let mut b = Association::new(
-        Config {
-            seed: 2,
-            ..Config::default()
-        },
-        now,
-    );
+    let cfg = |seed| Config {
+        seed,
+        interleaving: extensions,
+        zero_checksum: extensions,
+        ..Config::default()
+    };
+    let mut a = Association::new(cfg(1), now);
+    let mut b = Association::new(cfg(2), now);
     a.connect(now);
     b.connect(now);
     let mut buf = [0u8; 1500];
@@ -85,8 +80,10 @@ proptest! {
             1..6,
         ),
         garbage in proptest::collection::vec(any::<u8>(), 0..100),
+        interleaving in any::<bool>(),
     ) {
-        let (mut a, mut b, now) = pair();
+        let (mut a, mut b, now) = pair(interleaving);
+        prop_assert_eq!(a.uses_i_data(), interleaving);
         let tag = tag_of(&mut a, &mut b, now);
         let mut delivered = Vec::new();
         while let Some(e) = b.poll_event() {

@@ -293,7 +293,10 @@ fn gather(agent: &mut IceAgent, socket: &UdpSocket, limit: Duration) -> Gathered
 fn agent_with(servers: Vec<SocketAddr>, seed: u64) -> IceConfig {
     IceConfig {
         stun_servers: servers,
-        // Short timers so the dead-server case ends quickly: 20, 40, 80 ms.
+        // Short timers so the dead-server case ends quickly: one request,
+        // so the first RTO is max(initial_rto, Ta × 1) = 20 ms, then 40,
+        // 80, 80 ms.
+        ta: Duration::from_millis(10),
         initial_rto: Duration::from_millis(20),
         max_rto: Duration::from_millis(80),
         max_transmissions: 4,

@@ -4,11 +4,14 @@
 //! suites (`benches/rtp.rs`, `benches/rtcp.rs`), the gungraun instruction
 //! counts (`benches/*_ir.rs`), the dhat allocation tests (`allocs/`) and the
 //! flamegraph loops (`profiles/`) all take their packets from
-//! [`rtp_inputs`] / [`rtcp_inputs`] and call the operations in [`ops`].
+//! [`rtp_inputs`] / [`rtcp_inputs`] / [`stun_inputs`] and call the
+//! operations in [`ops`].
 
 pub mod ops;
 pub mod rtcp_inputs;
 pub mod rtp_inputs;
+pub mod stun_inputs;
 
 pub use rtcp_inputs::rtcp_inputs;
 pub use rtp_inputs::rtp_inputs;
+pub use stun_inputs::stun_inputs;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use sim::{LinkConditions, Network};
 use zerortc::ice::{
     Candidate, IceAgent, IceConfig, IceConnectionState, IceCredentials, IceEvent,
-    IceGatheringState, IceMode, IceRole,
+    IceGatheringState, IceMode, IceRole, PairState,
 };
 
 fn addr(s: &str) -> SocketAddr {
@@ -43,6 +43,9 @@ struct Harness {
     signaling_jitter: Duration,
     /// Whether to forward candidates at all (off to hold them back).
     forward_candidates: bool,
+    /// Whether to forward end-of-candidates (off: a peer that never
+    /// signals it).
+    forward_end_of_candidates: bool,
     buf: Vec<u8>,
 }
 
@@ -111,6 +114,7 @@ impl Harness {
             signaling: Vec::new(),
             signaling_jitter: Duration::ZERO,
             forward_candidates: true,
+            forward_end_of_candidates: true,
             buf: vec![0u8; 1500],
         }
     }
@@ -184,7 +188,11 @@ impl Harness {
                     let parsed = Candidate::parse(&line).unwrap();
                     self.peers[to].agent.add_remote_candidate(&parsed);
                 }
-                Signal::EndOfCandidates => self.peers[to].agent.end_of_remote_candidates(),
+                Signal::EndOfCandidates => {
+                    if self.forward_end_of_candidates {
+                        self.peers[to].agent.end_of_remote_candidates();
+                    }
+                }
             }
         }
     }
@@ -423,6 +431,46 @@ fn full_controlling_connects_with_lite() {
     h.run_for(Duration::from_secs(60));
     assert!(h.both_connected(), "{:?} {:?}", h.state(0), h.state(1));
     assert!(h.peers[0].agent.stats().consent_checks_sent >= 10);
+}
+
+#[test]
+fn lite_agent_takes_the_peers_checks_as_consent_and_fails_without_them() {
+    let mut h = Harness::new(
+        3,
+        LinkConditions::ideal(DELAY),
+        config(31, IceMode::Full, IceRole::Controlling),
+        config(32, IceMode::Lite, IceRole::Controlled),
+    );
+    h.run_until(Duration::from_secs(10), Harness::both_connected)
+        .unwrap();
+    // A lite agent has no checklist of its own: once selected it is
+    // completed at once (it cannot learn of better pairs by itself).
+    assert_eq!(h.state(1), IceConnectionState::Completed);
+    h.run_for(Duration::from_secs(20));
+    assert!(h.both_connected());
+    // The full peer goes quiet (cable pulled): the lite agent sees no
+    // more checks, goes disconnected 8 s after the last one and failed
+    // after 30 s (RFC 7675 §5.1 timings), and never sends a request.
+    h.net.cut(h.peers[0].addrs[0], h.peers[1].addrs[0]);
+    let disconnected = h
+        .run_until(Duration::from_secs(60), |h| {
+            h.state(1) == IceConnectionState::Disconnected
+        })
+        .unwrap();
+    assert!(disconnected <= Duration::from_secs(8), "{disconnected:?}");
+    let failed = h
+        .run_until(Duration::from_secs(60), |h| {
+            h.state(1) == IceConnectionState::Failed
+        })
+        .unwrap();
+    assert!(
+        disconnected + failed > Duration::from_secs(22)
+            && disconnected + failed <= Duration::from_secs(30),
+        "{disconnected:?} + {failed:?}"
+    );
+    assert_eq!(h.peers[1].agent.selected_pair(), None);
+    let lite = h.peers[1].agent.stats();
+    assert_eq!(lite.checks_sent + lite.consent_checks_sent, 0);
 }
 
 #[test]
@@ -679,12 +727,90 @@ fn everything_cut_fails_after_end_of_candidates() {
             h.state(0) == IceConnectionState::Failed
         })
         .unwrap();
-    // 7 transmissions, RTO 250 ms doubling up to 3 s: about 12 s.
+    // 7 transmissions, RTO 500 ms doubling up to 3 s: 0.5 + 1 + 2 + 3 +
+    // 3 + 3 s, then 3 s for the last answer: 15.5 s.
     assert!(took < Duration::from_secs(20), "{took:?}");
     assert_eq!(
         h.peers[0].agent.stats().retransmissions,
         6 * h.peers[0].agent.stats().checks_sent
     );
+}
+
+#[test]
+fn everything_cut_without_end_of_candidates_fails_after_the_wait() {
+    for wait in [Duration::from_secs(10), Duration::from_secs(3)] {
+        let mut h = Harness::new(
+            8,
+            LinkConditions::ideal(DELAY),
+            IceConfig {
+                end_of_candidates_timeout: wait,
+                ..config(81, IceMode::Full, IceRole::Controlling)
+            },
+            IceConfig {
+                end_of_candidates_timeout: wait,
+                ..config(82, IceMode::Full, IceRole::Controlled)
+            },
+        );
+        h.forward_end_of_candidates = false;
+        h.net.cut(h.peers[0].addrs[0], h.peers[1].addrs[0]);
+        // The only pair fails after its 7 transmissions (15.5 s, see
+        // above); no end-of-candidates: still checking then.
+        h.run_for(Duration::from_secs(15));
+        assert_eq!(h.state(0), IceConnectionState::Checking);
+        let took = h
+            .run_until(Duration::from_secs(60), |h| {
+                h.state(0) == IceConnectionState::Failed
+            })
+            .unwrap();
+        let failed_at = Duration::from_secs(15) + took;
+        let last_check_failed = Duration::from_millis(15_500);
+        assert!(
+            failed_at >= last_check_failed + wait
+                && failed_at <= last_check_failed + wait + Duration::from_millis(100),
+            "wait {wait:?}: failed at {failed_at:?}"
+        );
+        assert_eq!(
+            h.peers[0].states,
+            [IceConnectionState::Checking, IceConnectionState::Failed]
+        );
+    }
+}
+
+#[test]
+fn a_late_candidate_restarts_the_wait_and_can_connect() {
+    // Peer B has two addresses; the one it trickles first is cut. Its
+    // second candidate arrives after A's only pair has failed, inside the
+    // wait: A does not fail, checks the new pair and connects.
+    let mut h = Harness::with_addrs(
+        9,
+        LinkConditions::ideal(DELAY),
+        config(91, IceMode::Full, IceRole::Controlling),
+        config(92, IceMode::Full, IceRole::Controlled),
+        &[&["127.0.0.1:5000"], &["127.0.0.1:6000"]],
+    );
+    h.forward_end_of_candidates = false;
+    h.net.cut(h.peers[0].addrs[0], h.peers[1].addrs[0]);
+    h.run_for(Duration::from_secs(20));
+    assert_eq!(h.state(0), IceConnectionState::Checking);
+    assert!(
+        h.peers[0]
+            .agent
+            .pairs()
+            .all(|p| p.state == PairState::Failed)
+    );
+    // B gets a second address; A learns it by trickle 4.5 s into the wait.
+    let late = addr("127.0.0.1:6002");
+    assert!(h.peers[1].agent.add_local_host(late));
+    h.peers[1].addrs.push(late);
+    let took = h
+        .run_until(Duration::from_secs(30), Harness::both_connected)
+        .unwrap();
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    assert_eq!(
+        h.peers[0].agent.selected_pair(),
+        Some((h.peers[0].addrs[0], late))
+    );
+    assert!(!h.peers[0].states.contains(&IceConnectionState::Failed));
 }
 
 /// Simulated time from start to both sides connected, 20 ms one-way
@@ -716,10 +842,11 @@ fn time_to_connect_figures() {
             // check one Ta (50 ms) after the first, its round trip: 90 ms.
             assert_eq!(max, Duration::from_millis(90));
         } else {
-            // A run that loses a check four times in a row waits for the
-            // fifth transmission (RTO 250 ms doubling: at 3.75 s and 6.75 s).
+            // A lost check is retransmitted after the RFC 8445 §14.3 RTO
+            // (at least 500 ms, doubling: 0.5, 1.5, 3.5, 6.5 s after the
+            // first transmission), so one loss costs about half a second.
             assert!(
-                p50 <= Duration::from_millis(300) && p90 < Duration::from_secs(1),
+                p50 <= Duration::from_millis(300) && p90 < Duration::from_millis(1500),
                 "{times:?}"
             );
             assert!(max < Duration::from_secs(10), "{times:?}");

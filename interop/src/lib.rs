@@ -6,5 +6,9 @@
 //!   to OpenSSL's, wrong fingerprints refused.
 //! - `tests/dtls_chromium.rs`: headless Chromium driven over WebDriver in a
 //!   loopback-only network namespace, DTLS 1.2 with zerortc in both roles.
+//! - `tests/coturn.rs`: STUN binding and server-reflexive gathering against
+//!   coturn (directly and through an address-rewriting relay), and a dead
+//!   server timing out.
 //!
-//! `scripts/test` installs the peers (openssl, chromium, chromium-driver).
+//! `scripts/test` installs the peers (openssl, chromium, chromium-driver,
+//! coturn) and requires these tests to run, never to skip.

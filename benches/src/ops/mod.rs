@@ -12,15 +12,25 @@
 //! - **RTCP marshal**: write already-built packets as one compound.
 //! - **TWCC build**: a receiver turning 50 arrivals into a transport-cc
 //!   feedback and marshalling it.
+//! - **STUN parse / build / verify**: a Chromium check and response parsed
+//!   with every attribute decoded; a nominating check written with
+//!   MESSAGE-INTEGRITY and FINGERPRINT; HMAC-SHA1 and CRC-32 checks of a
+//!   parsed message.
+//! - **ICE consent round / answered check**: two connected agents
+//!   ([`IceSession`]), one RFC 7675 consent round, or one check answered.
 //!
 //! The functions return a value derived from what they read so the compiler
 //! cannot drop the work; callers pass it to `std::hint::black_box`.
 
+mod ice;
 mod rtcp;
 mod rtp;
+mod stun;
 
+pub use ice::*;
 pub use rtcp::*;
 pub use rtp::*;
+pub use stun::*;
 
 /// Large enough for any input of the suites (one MTU).
 pub const OUT_LEN: usize = 1500;

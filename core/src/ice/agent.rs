@@ -181,6 +181,12 @@ pub struct IceAgent {
     pub(crate) last_now: Option<Instant>,
     pub(crate) next_consent_at: Option<Instant>,
     pub(crate) last_consent_ok: Option<Instant>,
+    /// Server-reflexive requests started by [`IceAgent::gather`] (the
+    /// `Num-Of-Cands` of the gathering RTO, RFC 8445 §14.3).
+    pub(crate) gather_requests: u32,
+    /// Since when every pair has failed (no pair selected, nothing in
+    /// flight): the start of the wait for more remote candidates.
+    pub(crate) all_failed_since: Option<Instant>,
     pub(crate) stats: IceStats,
 }
 
@@ -227,6 +233,8 @@ impl IceAgent {
             last_now: None,
             next_consent_at: None,
             last_consent_ok: None,
+            gather_requests: 0,
+            all_failed_since: None,
             stats: IceStats::default(),
         })
     }
@@ -393,6 +401,11 @@ impl IceAgent {
         if self.config.mode == IceMode::Full {
             let servers = self.config.stun_servers.clone();
             let bases: Vec<SocketAddr> = self.locals.iter().map(|l| l.base).collect();
+            let requests = servers
+                .iter()
+                .map(|s| bases.iter().filter(|b| b.is_ipv4() == s.is_ipv4()).count())
+                .sum::<usize>();
+            self.gather_requests = u32::try_from(requests).unwrap_or(u32::MAX);
             for server in servers {
                 for base in bases.iter().filter(|b| b.is_ipv4() == server.is_ipv4()) {
                     self.start_transaction(now, TxKind::Gather, *base, server, false);
@@ -546,6 +559,7 @@ impl IceAgent {
         self.nominating = false;
         self.nomination_target = None;
         self.last_check_at = None;
+        self.all_failed_since = None;
         self.restarting = self.selected.is_some();
         if self.selected.is_none() {
             // Out of failed (or new): checking again with the new credentials.
@@ -610,10 +624,12 @@ impl IceAgent {
         let txid = self.new_txid();
         let max_transmissions = match kind {
             // A consent request is retransmitted while the next one is not
-            // due yet: 4 transmissions span 3.75 s with the default RTO.
+            // due yet: 4 transmissions at 0, 0.5, 1.5 and 3.5 s with the
+            // default RTO.
             TxKind::Consent => self.config.max_transmissions.clamp(1, 4),
             TxKind::Check | TxKind::Gather => self.config.max_transmissions.max(1),
         };
+        let rto = self.first_rto(kind);
         self.transactions.push(Transaction {
             txid,
             kind,
@@ -623,8 +639,8 @@ impl IceAgent {
             role: self.role,
             transmissions: 1,
             max_transmissions,
-            rto: self.config.initial_rto,
-            next_at: now + self.config.initial_rto,
+            rto,
+            next_at: now + rto,
         });
         self.outgoing.push_back(Outgoing::Request(txid));
         match kind {
@@ -632,6 +648,29 @@ impl IceAgent {
             TxKind::Consent => self.stats.consent_checks_sent += 1,
             TxKind::Gather => {}
         }
+    }
+
+    /// The first retransmission timeout of a new request (RFC 8445 §14.3):
+    /// for a check `max(initial_rto, Ta × (Waiting + In-Progress pairs))`,
+    /// so that every pair is checked once before the first retransmission;
+    /// for a gathering request `max(initial_rto, Ta × requests)`; for a
+    /// consent request `initial_rto`.
+    pub(crate) fn first_rto(&self, kind: TxKind) -> Duration {
+        let pending = match kind {
+            TxKind::Check => self
+                .checklist
+                .pairs
+                .iter()
+                .filter(|p| matches!(p.state, PairState::Waiting | PairState::InProgress))
+                .count(),
+            TxKind::Gather => self.gather_requests as usize,
+            TxKind::Consent => 0,
+        };
+        let paced = self
+            .config
+            .ta
+            .saturating_mul(u32::try_from(pending).unwrap_or(u32::MAX));
+        self.config.initial_rto.max(paced)
     }
 
     /// Whether a check could be started now (pacing aside).
@@ -668,6 +707,11 @@ impl IceAgent {
             consider(Some(t.next_at));
         }
         consider(self.next_consent_at);
+        if let Some(since) = self.all_failed_since
+            && !self.remote_end_of_candidates
+        {
+            consider(Some(since + self.config.end_of_candidates_timeout));
+        }
         if let Some(ok) = self.last_consent_ok
             && self.selected.is_some()
         {
@@ -714,7 +758,7 @@ impl IceAgent {
         }
         self.maybe_nominate(now);
         self.run_consent(now);
-        self.update_failed();
+        self.update_failed(now);
     }
 
     fn run_transactions(&mut self, now: Instant) {
@@ -726,7 +770,9 @@ impl IceAgent {
             }
             if t.transmissions < t.max_transmissions {
                 t.transmissions += 1;
-                t.rto = t.rto.saturating_mul(2).min(self.config.max_rto);
+                // Doubling up to max_rto; a first RTO above it (many
+                // pairs) is kept, never shortened.
+                t.rto = t.rto.saturating_mul(2).min(self.config.max_rto.max(t.rto));
                 t.next_at = now + t.rto;
                 let txid = t.txid;
                 self.outgoing.push_back(Outgoing::Request(txid));
@@ -910,17 +956,21 @@ impl IceAgent {
     }
 
     /// Without a selected pair: fail once every pair failed and nothing
-    /// more can come (remote end-of-candidates, gathering complete).
-    fn update_failed(&mut self) {
+    /// more can come. With the peer's end-of-candidates that is at once;
+    /// without it the agent waits `end_of_candidates_timeout` (counted
+    /// from when the last pair failed; a new remote candidate restarts
+    /// the wait). Our own gathering must be complete; a lite agent never
+    /// fails this way (it has no checks; consent expiry applies).
+    pub(crate) fn update_failed(&mut self, now: Instant) {
         if self.selected.is_some()
             || self.config.mode == IceMode::Lite
-            || !self.remote_end_of_candidates
             || self.gathering == IceGatheringState::Gathering
             || matches!(
                 self.state,
-                IceConnectionState::Failed | IceConnectionState::New
+                IceConnectionState::Failed | IceConnectionState::New | IceConnectionState::Closed
             )
         {
+            self.all_failed_since = None;
             return;
         }
         let all_failed = self.checklist.triggered.is_empty()
@@ -930,7 +980,23 @@ impl IceAgent {
                 .iter()
                 .all(|p| p.state == PairState::Failed)
             && !self.transactions.iter().any(|t| t.kind == TxKind::Check);
-        if all_failed {
+        if !all_failed {
+            self.all_failed_since = None;
+            return;
+        }
+        if self.remote_end_of_candidates {
+            self.all_failed_since = None;
+            self.set_state(IceConnectionState::Failed);
+            return;
+        }
+        if self.checklist.pairs.is_empty() {
+            // Nothing tried yet: keep waiting for the peer's candidates.
+            self.all_failed_since = None;
+            return;
+        }
+        let since = *self.all_failed_since.get_or_insert(now);
+        if now >= since + self.config.end_of_candidates_timeout {
+            self.all_failed_since = None;
             self.set_state(IceConnectionState::Failed);
         }
     }

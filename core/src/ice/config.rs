@@ -107,8 +107,12 @@ pub struct IceConfig {
     pub rng_seed: u64,
     /// Pacing of new checks, Ta (RFC 8445 §14.2). Default 50 ms.
     pub ta: Duration,
-    /// First retransmission timeout of a check or gathering request,
-    /// doubled each time (RFC 8489 §6.2.1). Default 250 ms.
+    /// Lower bound of the first retransmission timeout, which is then
+    /// doubled at each retransmission (RFC 8489 §6.2.1). RFC 8445 §14.3:
+    /// a check starts at `max(initial_rto, Ta × (Waiting + In-Progress
+    /// pairs))`, a gathering request at `max(initial_rto, Ta × number of
+    /// gathering requests)`, a consent request at `initial_rto`. Default
+    /// 500 ms (the floor of RFC 8445 §14.3).
     pub initial_rto: Duration,
     /// Longest retransmission timeout. Default 3 s.
     pub max_rto: Duration,
@@ -129,13 +133,21 @@ pub struct IceConfig {
     /// Without a consent response for this long, consent is lost and the
     /// state goes to failed (RFC 7675 §5.1: 30 s).
     pub consent_timeout: Duration,
+    /// When every pair has failed and the peer has not signalled
+    /// end-of-candidates (RFC 8838 §4.4), how long to wait for more remote
+    /// candidates before the state goes to failed; a new candidate
+    /// restarts the wait. With end-of-candidates the agent fails at once.
+    /// Default 10 s.
+    pub end_of_candidates_timeout: Duration,
 }
 
 impl IceConfig {
     /// The defaults: full, controlling, random credentials, no STUN server,
-    /// every address, Ta 50 ms, RTO 250 ms doubling to 3 s, 7
-    /// transmissions, nomination after 500 ms, consent every 5 s,
-    /// disconnected after 8 s and failed after 30 s without a response.
+    /// every address, Ta 50 ms, RTO at least 500 ms (RFC 8445 §14.3)
+    /// doubling to 3 s, 7 transmissions, nomination after 500 ms, consent
+    /// every 5 s, disconnected after 8 s and failed after 30 s without a
+    /// response, failure 10 s after the last pair failed when the peer
+    /// signals no end-of-candidates.
     pub fn new(rng_seed: u64) -> IceConfig {
         IceConfig {
             mode: IceMode::Full,
@@ -145,13 +157,14 @@ impl IceConfig {
             filter: CandidateFilter::All,
             rng_seed,
             ta: Duration::from_millis(50),
-            initial_rto: Duration::from_millis(250),
+            initial_rto: Duration::from_millis(500),
             max_rto: Duration::from_secs(3),
             max_transmissions: 7,
             nomination_delay: Duration::from_millis(500),
             consent_interval: Duration::from_secs(5),
             disconnected_timeout: Duration::from_secs(8),
             consent_timeout: Duration::from_secs(30),
+            end_of_candidates_timeout: Duration::from_secs(10),
         }
     }
 }

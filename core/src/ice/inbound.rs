@@ -284,7 +284,10 @@ impl IceAgent {
             }
             (TxKind::Consent, _) => {}
             (TxKind::Check, Class::SuccessResponse) => self.check_succeeded(now, &t),
-            (TxKind::Check, _) => self.check_failed(&t, msg.error_code().map(|e| e.code)),
+            (TxKind::Check, _) => {
+                self.check_failed(&t, msg.error_code().map(|e| e.code));
+                self.update_failed(now);
+            }
         }
     }
 

@@ -27,8 +27,16 @@
 //!     counted (a UDP-only agent);
 //!   - pair formation (same family, deduplicated, at most 100), frozen /
 //!     waiting per foundation, unfreezing on success, the checklist paced
-//!     at Ta, triggered checks, retransmissions (RTO doubling), pair
-//!     failure on timeout;
+//!     at Ta, triggered checks, retransmissions with the first RTO of RFC
+//!     8445 §14.3 (checks: `max(500 ms, Ta × (Waiting + In-Progress
+//!     pairs))`, so every pair is tried once before any retransmission;
+//!     gathering: `max(500 ms, Ta × requests)`; consent: 500 ms) doubling
+//!     up to `max_rto`, pair failure on timeout;
+//!   - failure of the checklist once every pair has failed and our
+//!     gathering is complete: at once when the peer signalled
+//!     end-of-candidates, otherwise after
+//!     [`IceConfig::end_of_candidates_timeout`] (10 s) without a new
+//!     remote candidate (a trickled candidate restarts the wait);
 //!   - role conflicts (487 both ways, §7.2.5.1 and §7.3.1.1);
 //!   - regular nomination by the controlling side (USE-CANDIDATE on a
 //!     valid pair once no better pair is pending, or after
@@ -47,14 +55,23 @@
 //!     dropped and counted in [`IceStats`], never changing state; unknown
 //!     comprehension-required attributes answered with 420.
 //!
+//! A lite agent (RFC 8445 §2.5) is always controlled and sends no
+//! request at all: it answers checks, learns peer-reflexive candidates,
+//! selects the highest-priority pair the peer nominated (USE-CANDIDATE)
+//! and is then completed at once; the peer's checks on the selected pair
+//! are its consent (disconnected after `disconnected_timeout`, failed after
+//! `consent_timeout` without one). It never fails before a pair is
+//! selected: with nothing to check it cannot tell a slow peer from a dead
+//! one, so the application bounds the setup time.
+//!
 //! Not done yet: relay candidates (TURN client), ICE-TCP (RFC 6544
 //! framing), mDNS resolution of `.local` candidates, more than one
-//! component (everything is rtcp-muxed and bundled), the RTO formula of
-//! RFC 8445 §14.3 (a fixed initial RTO is used), and failure of the
-//! checking phase before end-of-candidates (RFC 8838 keeps waiting for
-//! candidates). A lite agent sends no consent requests; it treats the
-//! peer's checks on the selected pair as consent. Failed is final until
-//! [`IceAgent::restart`]. Allocations: the checklist and queues are
+//! component (everything is rtcp-muxed and bundled), the full agent's
+//! consent-failure recovery by re-checking other valid pairs (it goes to
+//! failed; [`IceAgent::restart`] recovers), and RTO estimates from
+//! measured round trips (RFC 8489 §6.2.1 allows them; the RFC 8445
+//! formula is used). Failed is final until [`IceAgent::restart`].
+//! Allocations: the checklist and queues are
 //! `Vec`/`VecDeque` that grow while candidates are added and are reused
 //! afterwards; STUN messages are written into the caller's buffer.
 //!

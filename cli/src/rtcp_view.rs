@@ -5,7 +5,7 @@ use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
-use zerortc::rtcp::{ReceptionReport, RtcpPacket, SdesItemType, XrBlock, parse_compound};
+use zerortc::rtcp::{ReportBlocks, RtcpPacket, SdesItemType, XrBlock, parse_compound};
 
 /// One packet of an RTCP compound.
 #[derive(Debug, Clone, Serialize)]
@@ -46,7 +46,7 @@ fn text_of(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn report_blocks(reports: &[ReceptionReport], text: &mut String) -> Value {
+fn report_blocks(reports: &ReportBlocks<'_>, text: &mut String) -> Value {
     let mut list = Vec::new();
     for r in reports {
         let _ = write!(
@@ -143,7 +143,7 @@ pub fn item(packet: &RtcpPacket<'_>) -> RtcpItem {
             }
             (
                 "BYE".into(),
-                json!({ "sources": bye.sources.as_slice(), "reason": reason }),
+                json!({ "sources": bye.sources.iter().collect::<Vec<_>>(), "reason": reason }),
             )
         }
         RtcpPacket::App(app) => {
@@ -317,8 +317,8 @@ pub fn decode_rtcp(payload: &[u8]) -> Result<Vec<RtcpItem>, String> {
 mod tests {
     use super::*;
     use zerortc::rtcp::{
-        App, ByeSources, FirEntry, FullIntraRequest, Goodbye, PictureLossIndication, Remb,
-        TwccBuilder, marshal_compound,
+        App, FirEntry, FullIntraRequest, Goodbye, PictureLossIndication, Remb, TwccBuilder,
+        marshal_compound,
     };
 
     #[test]
@@ -328,8 +328,7 @@ mod tests {
             sequence_number: 7,
         }];
         let remb_ssrcs = [0x3333, 0x4444];
-        let mut sources = ByeSources::new();
-        sources.push(0x5555);
+        let sources = [0x5555];
         let mut twcc = TwccBuilder::new(1, 2, 9);
         twcc.push(100, Some(1_000)).unwrap();
         twcc.push(101, None).unwrap();
@@ -349,10 +348,7 @@ mod tests {
                 data: &[0; 8],
             }),
             RtcpPacket::TransportCc(twcc),
-            RtcpPacket::Goodbye(Goodbye {
-                sources,
-                reason: Some(b"done"),
-            }),
+            RtcpPacket::Goodbye(Goodbye::new(&sources, Some(b"done"))),
         ];
         let mut buf = [0u8; 512];
         let n = marshal_compound(&packets, &mut buf).unwrap();

@@ -27,11 +27,11 @@ fn walks_rr_then_unknown() {
         panic!("expected RR, got {:?}", packets[0]);
     };
     assert_eq!(rr.ssrc, 1);
-    assert_eq!(rr.reports[0].ssrc, 2);
-    assert_eq!(rr.reports[0].fraction_lost, 5);
-    assert_eq!(rr.reports[0].cumulative_lost, 3);
-    assert_eq!(rr.reports[0].extended_highest_seq, 0x1000);
-    assert_eq!(rr.reports[0].jitter, 7);
+    assert_eq!(rr.reports.get(0).unwrap().ssrc, 2);
+    assert_eq!(rr.reports.get(0).unwrap().fraction_lost, 5);
+    assert_eq!(rr.reports.get(0).unwrap().cumulative_lost, 3);
+    assert_eq!(rr.reports.get(0).unwrap().extended_highest_seq, 0x1000);
+    assert_eq!(rr.reports.get(0).unwrap().jitter, 7);
     let RtcpPacket::Unknown { header, body } = &packets[1] else {
         panic!("expected unknown");
     };
@@ -92,7 +92,7 @@ fn writer_padding() {
     };
     let mut out = [0u8; 16];
     let mut w = RtcpCompoundWriter::new(&mut out);
-    assert_eq!(w.push(&rr.clone().into()).unwrap(), 8);
+    assert_eq!(w.push(&rr.into()).unwrap(), 8);
     assert_eq!(w.finish_with_padding(8).unwrap(), 16);
     assert_eq!(out, [0xa0, 201, 0, 3, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 8]);
     // Padding is stripped on parse.

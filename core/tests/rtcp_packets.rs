@@ -121,9 +121,9 @@ fn every_type_in_one_compound() {
             assert_eq!(p.sender_info.rtp_timestamp, 1000);
             assert_eq!(p.sender_info.packet_count, 10);
             assert_eq!(p.sender_info.octet_count, 1024);
-            assert_eq!(p.reports[0].cumulative_lost, 5);
-            assert_eq!(p.reports[0].fraction_lost, 16);
-            assert_eq!(p.reports[0].delay_since_last_sr, 0x1000);
+            assert_eq!(p.reports.get(0).unwrap().cumulative_lost, 5);
+            assert_eq!(p.reports.get(0).unwrap().fraction_lost, 16);
+            assert_eq!(p.reports.get(0).unwrap().delay_since_last_sr, 0x1000);
         }
         other => panic!("SR expected, got {other:?}"),
     }
@@ -156,7 +156,7 @@ fn every_type_in_one_compound() {
         other => panic!("SDES expected, got {other:?}"),
     }
     assert!(
-        matches!(&packets[3], RtcpPacket::Goodbye(p) if p.sources.as_slice() == [1] && p.reason == Some(&b"ok"[..]))
+        matches!(&packets[3], RtcpPacket::Goodbye(p) if p.sources.iter().eq([1]) && p.reason == Some(&b"ok"[..]))
     );
     assert!(
         matches!(&packets[4], RtcpPacket::App(p) if p.subtype == 1 && &p.name == b"TEST" && p.data == [9, 8, 7, 6])

@@ -111,18 +111,18 @@ impl Content {
                     packet_count: *pc,
                     octet_count: *oc,
                 },
-                reports: reports.iter().copied().collect(),
+                reports: ItemList::Items(reports),
                 profile_extensions: ext,
             }
             .into(),
             Content::Rr(ssrc, reports, ext) => ReceiverReport {
                 ssrc: *ssrc,
-                reports: reports.iter().copied().collect(),
+                reports: ItemList::Items(reports),
                 profile_extensions: ext,
             }
             .into(),
             Content::Bye(sources, reason) => Goodbye {
-                sources: sources.iter().copied().collect(),
+                sources: ItemList::Items(sources),
                 reason: reason.as_deref(),
             }
             .into(),

@@ -142,14 +142,7 @@ impl<'b> RtcpCompoundWriter<'b> {
 
     /// Appends one packet; returns its size. On error nothing is appended.
     pub fn push(&mut self, packet: &RtcpPacket<'_>) -> Result<usize, RtcpError> {
-        let got = self.out.len().saturating_sub(self.len);
-        let dst = self
-            .out
-            .get_mut(self.len..)
-            .ok_or(RtcpError::BufferTooSmall {
-                needed: packet.marshal_size(),
-                got,
-            })?;
+        let dst = self.out.get_mut(self.len..).unwrap_or_default();
         let n = packet.marshal_to(dst)?;
         self.last_start = Some(self.len);
         self.len += n;
@@ -212,10 +205,11 @@ impl<'b> RtcpCompoundWriter<'b> {
 }
 
 /// Marshals `packets` one after the other into `out`; returns the length.
+#[inline]
 pub fn marshal_compound(packets: &[RtcpPacket<'_>], out: &mut [u8]) -> Result<usize, RtcpError> {
-    let mut w = RtcpCompoundWriter::new(out);
+    let mut len = 0;
     for p in packets {
-        w.push(p)?;
+        len += p.marshal_to(out.get_mut(len..).unwrap_or_default())?;
     }
-    Ok(w.finish())
+    Ok(len)
 }

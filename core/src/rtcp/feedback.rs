@@ -81,7 +81,27 @@ pub fn nack_pairs_from_lost(lost: impl IntoIterator<Item = u16>) -> NackPairs {
 }
 
 fn read_ssrcs(r: &mut Reader<'_>) -> Result<(u32, u32), RtcpError> {
-    Ok((r.u32()?, r.u32()?))
+    let [a0, a1, a2, a3, b0, b1, b2, b3] = *r.array_ref::<8>()?;
+    Ok((
+        u32::from_be_bytes([a0, a1, a2, a3]),
+        u32::from_be_bytes([b0, b1, b2, b3]),
+    ))
+}
+
+/// Writes the common feedback head (header, sender SSRC, media SSRC: 12
+/// bytes) in one piece.
+#[inline]
+fn write_feedback_head(
+    w: &mut Writer<'_>,
+    header: RtcpHeader,
+    sender_ssrc: u32,
+    media_ssrc: u32,
+) -> Result<(), RtcpError> {
+    let [h0, h1, h2, h3] = header.to_bytes();
+    let [s0, s1, s2, s3] = sender_ssrc.to_be_bytes();
+    let [m0, m1, m2, m3] = media_ssrc.to_be_bytes();
+    *w.take_array::<12>()? = [h0, h1, h2, h3, s0, s1, s2, s3, m0, m1, m2, m3];
+    Ok(())
 }
 
 /// Generic NACK (RTPFB, FMT 1).
@@ -128,18 +148,18 @@ impl<'a> GenericNack<'a> {
     }
 
     /// Bytes [`marshal_to`](Self::marshal_to) writes.
+    #[inline]
     pub fn marshal_size(&self) -> usize {
         RtcpHeader::SIZE + 8 + self.pairs.wire_len()
     }
 
     /// Writes the packet into `out`, returning the bytes written.
+    #[inline]
     pub fn marshal_to(&self, out: &mut [u8]) -> Result<usize, RtcpError> {
         let size = self.marshal_size();
         let header = RtcpHeader::for_packet(PT_TRANSPORT_FEEDBACK, FMT_GENERIC_NACK, size)?;
         let mut w = Writer::with_capacity(out, size)?;
-        header.write(&mut w)?;
-        w.u32(self.sender_ssrc)?;
-        w.u32(self.media_ssrc)?;
+        write_feedback_head(&mut w, header, self.sender_ssrc, self.media_ssrc)?;
         self.pairs.write(&mut w)?;
         Ok(w.position())
     }
@@ -182,17 +202,17 @@ impl PictureLossIndication {
     }
 
     /// Bytes [`marshal_to`](Self::marshal_to) writes (12).
+    #[inline]
     pub fn marshal_size(&self) -> usize {
         Self::SIZE
     }
 
     /// Writes the packet into `out`, returning 12.
+    #[inline]
     pub fn marshal_to(&self, out: &mut [u8]) -> Result<usize, RtcpError> {
         let header = RtcpHeader::for_packet(PT_PAYLOAD_FEEDBACK, FMT_PLI, Self::SIZE)?;
         let mut w = Writer::with_capacity(out, Self::SIZE)?;
-        header.write(&mut w)?;
-        w.u32(self.sender_ssrc)?;
-        w.u32(self.media_ssrc)?;
+        write_feedback_head(&mut w, header, self.sender_ssrc, self.media_ssrc)?;
         Ok(w.position())
     }
 }
@@ -265,18 +285,18 @@ impl<'a> FullIntraRequest<'a> {
     }
 
     /// Bytes [`marshal_to`](Self::marshal_to) writes.
+    #[inline]
     pub fn marshal_size(&self) -> usize {
         RtcpHeader::SIZE + 8 + self.entries.wire_len()
     }
 
     /// Writes the packet into `out`, returning the bytes written.
+    #[inline]
     pub fn marshal_to(&self, out: &mut [u8]) -> Result<usize, RtcpError> {
         let size = self.marshal_size();
         let header = RtcpHeader::for_packet(PT_PAYLOAD_FEEDBACK, FMT_FIR, size)?;
         let mut w = Writer::with_capacity(out, size)?;
-        header.write(&mut w)?;
-        w.u32(self.sender_ssrc)?;
-        w.u32(self.media_ssrc)?;
+        write_feedback_head(&mut w, header, self.sender_ssrc, self.media_ssrc)?;
         self.entries.write(&mut w)?;
         Ok(w.position())
     }
@@ -356,8 +376,9 @@ impl<'a> Remb<'a> {
                 count: raw.header.count,
             });
         }
-        let num_ssrc = r.u8()? as usize;
-        let br = r.u24()?;
+        let [num_ssrc, b0, b1, b2] = *r.array_ref::<4>()?;
+        let num_ssrc = usize::from(num_ssrc);
+        let br = u32::from_be_bytes([0, b0, b1, b2]);
         let ssrcs = r.bytes(num_ssrc * 4)?;
         if r.remaining() != 0 {
             return Err(RtcpError::LengthMismatch {
@@ -375,11 +396,13 @@ impl<'a> Remb<'a> {
     }
 
     /// Bytes [`marshal_to`](Self::marshal_to) writes.
+    #[inline]
     pub fn marshal_size(&self) -> usize {
         RtcpHeader::SIZE + 16 + self.ssrcs.wire_len()
     }
 
     /// Writes the packet into `out`, returning the bytes written.
+    #[inline]
     pub fn marshal_to(&self, out: &mut [u8]) -> Result<usize, RtcpError> {
         if self.exponent > 63 {
             return Err(RtcpError::FieldOutOfRange("exponent"));
@@ -394,12 +417,10 @@ impl<'a> Remb<'a> {
         let size = self.marshal_size();
         let header = RtcpHeader::for_packet(PT_PAYLOAD_FEEDBACK, FMT_APPLICATION_LAYER, size)?;
         let mut w = Writer::with_capacity(out, size)?;
-        header.write(&mut w)?;
-        w.u32(self.sender_ssrc)?;
-        w.u32(self.media_ssrc)?;
-        w.put(&REMB_IDENTIFIER)?;
-        w.u8(num_ssrc)?;
-        w.u24((u32::from(self.exponent) << 18) | self.mantissa)?;
+        write_feedback_head(&mut w, header, self.sender_ssrc, self.media_ssrc)?;
+        let [_, b0, b1, b2] = ((u32::from(self.exponent) << 18) | self.mantissa).to_be_bytes();
+        let [r0, r1, r2, r3] = REMB_IDENTIFIER;
+        *w.take_array::<8>()? = [r0, r1, r2, r3, num_ssrc, b0, b1, b2];
         self.ssrcs.write(&mut w)?;
         Ok(w.position())
     }

@@ -70,7 +70,18 @@ impl RtcpHeader {
     pub const SIZE: usize = 4;
 
     /// Reads and validates (version 2) the first four bytes of `buf`.
+    #[inline]
     pub fn parse(buf: &[u8]) -> Result<Self, RtcpError> {
+        if let Some(&[first, packet_type, l0, l1]) = buf.first_chunk::<4>()
+            && first >> 6 == 2
+        {
+            return Ok(RtcpHeader {
+                padding: first & 0x20 != 0,
+                count: first & 0x1f,
+                packet_type,
+                length: u16::from_be_bytes([l0, l1]),
+            });
+        }
         let mut r = Reader::new(buf);
         let first = r.u8()?;
         let version = first >> 6;
@@ -87,6 +98,7 @@ impl RtcpHeader {
 
     /// Builds the header of an unpadded packet of `size` bytes (a multiple
     /// of 4, at most 262,144).
+    #[inline]
     pub fn for_packet(packet_type: u8, count: u8, size: usize) -> Result<Self, RtcpError> {
         if count > 31 {
             return Err(RtcpError::TooManyReports {
@@ -107,6 +119,7 @@ impl RtcpHeader {
     }
 
     /// The packet length in bytes, header and padding included.
+    #[inline]
     pub fn packet_len(&self) -> usize {
         (self.length as usize + 1) * 4
     }
@@ -118,10 +131,20 @@ impl RtcpHeader {
         Ok(Self::SIZE)
     }
 
+    /// The four header bytes as on the wire.
+    #[inline]
+    pub fn to_bytes(&self) -> [u8; 4] {
+        let [l0, l1] = self.length.to_be_bytes();
+        [
+            0x80 | (u8::from(self.padding) << 5) | (self.count & 0x1f),
+            self.packet_type,
+            l0,
+            l1,
+        ]
+    }
+
     pub(crate) fn write(&self, w: &mut Writer<'_>) -> Result<(), RtcpError> {
-        w.u8(0x80 | if self.padding { 0x20 } else { 0 } | (self.count & 0x1f))?;
-        w.u8(self.packet_type)?;
-        w.u16(self.length)
+        w.put(&self.to_bytes())
     }
 }
 

@@ -54,6 +54,7 @@ impl<'a, T: FixedSizeItem> ItemList<'a, T> {
     }
 
     /// Number of items.
+    #[inline]
     pub fn len(&self) -> usize {
         match self {
             ItemList::Wire(b) => b.len() / T::SIZE,
@@ -67,8 +68,26 @@ impl<'a, T: FixedSizeItem> ItemList<'a, T> {
     }
 
     /// Bytes the items take on the wire.
+    #[inline]
     pub fn wire_len(&self) -> usize {
         self.len() * T::SIZE
+    }
+
+    /// The item at `index`, or `None` past the end.
+    pub fn get(&self, index: usize) -> Option<T> {
+        match self {
+            ItemList::Wire(b) => {
+                let start = index.checked_mul(T::SIZE)?;
+                let bytes = b.get(start..start.checked_add(T::SIZE)?)?;
+                T::read_from(bytes).ok()
+            }
+            ItemList::Items(s) => s.get(index).copied(),
+        }
+    }
+
+    /// The first item, or `None` when empty.
+    pub fn first(&self) -> Option<T> {
+        self.get(0)
     }
 
     /// Iterates over the items.
@@ -79,21 +98,44 @@ impl<'a, T: FixedSizeItem> ItemList<'a, T> {
         }
     }
 
+    /// Writes the items in wire form: wire bytes are copied as they are
+    /// (after checking they hold whole items), built items are encoded
+    /// straight into the output.
+    #[inline]
     pub(crate) fn write(&self, w: &mut Writer<'_>) -> Result<(), RtcpError> {
         match self {
-            ItemList::Wire(b) => w.put(b),
+            ItemList::Wire(b) => {
+                if !b.len().is_multiple_of(T::SIZE) {
+                    return Err(RtcpError::Misaligned(b.len()));
+                }
+                w.put(b)
+            }
             ItemList::Items(s) => {
-                let mut buf = [0u8; 16];
-                for item in s.iter() {
-                    let slot = buf
-                        .get_mut(..T::SIZE)
-                        .ok_or(RtcpError::FieldOutOfRange("item size"))?;
+                let dst = w.take(s.len() * T::SIZE)?;
+                for (slot, item) in dst.chunks_exact_mut(T::SIZE).zip(s.iter()) {
                     item.write_to(slot)?;
-                    w.put(slot)?;
                 }
                 Ok(())
             }
         }
+    }
+}
+
+impl<'a, T: FixedSizeItem> IntoIterator for &ItemList<'a, T> {
+    type Item = T;
+    type IntoIter = ItemIter<'a, T>;
+
+    fn into_iter(self) -> ItemIter<'a, T> {
+        self.iter()
+    }
+}
+
+impl<'a, T: FixedSizeItem> IntoIterator for ItemList<'a, T> {
+    type Item = T;
+    type IntoIter = ItemIter<'a, T>;
+
+    fn into_iter(self) -> ItemIter<'a, T> {
+        self.iter()
     }
 }
 

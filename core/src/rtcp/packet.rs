@@ -19,9 +19,8 @@ use super::xr::ExtendedReport;
 ///
 /// Packet types and feedback formats this module does not decode are kept as
 /// [`RtcpPacket::Unknown`] so that a compound packet can be walked past them.
-// The report variants hold up to 31 blocks inline; boxing them would put a
-// heap allocation on the parse path, which this crate does not allow.
-#[allow(clippy::large_enum_variant)]
+/// Every variant is a view (fields and borrowed slices, report blocks
+/// included), so the enum stays at 72 bytes and moving it is cheap.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RtcpPacket<'a> {
     /// Sender report (PT 200).
@@ -134,6 +133,7 @@ impl<'a> RtcpPacket<'a> {
     }
 
     /// Bytes [`marshal_to`](Self::marshal_to) writes.
+    #[inline]
     pub fn marshal_size(&self) -> usize {
         match self {
             RtcpPacket::SenderReport(p) => p.marshal_size(),
@@ -152,6 +152,7 @@ impl<'a> RtcpPacket<'a> {
     }
 
     /// Writes the packet into `out`, returning the bytes written.
+    #[inline]
     pub fn marshal_to(&self, out: &mut [u8]) -> Result<usize, RtcpError> {
         match self {
             RtcpPacket::SenderReport(p) => p.marshal_to(out),
@@ -245,5 +246,36 @@ impl<'a> From<TransportCc<'a>> for RtcpPacket<'a> {
 impl<'a> From<ExtendedReport<'a>> for RtcpPacket<'a> {
     fn from(p: ExtendedReport<'a>) -> Self {
         RtcpPacket::ExtendedReport(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::mem::size_of;
+
+    /// Every variant is a view (fields plus borrowed slices), so moving an
+    /// `RtcpPacket` out of the compound iterator stays cheap. A variant that
+    /// grows past this bound (an inline array, say) fails here.
+    #[test]
+    fn packet_and_variants_stay_small() {
+        let sizes = [
+            ("SR", size_of::<SenderReport<'_>>()),
+            ("RR", size_of::<ReceiverReport<'_>>()),
+            ("SDES", size_of::<SourceDescription<'_>>()),
+            ("BYE", size_of::<Goodbye<'_>>()),
+            ("APP", size_of::<App<'_>>()),
+            ("NACK", size_of::<GenericNack<'_>>()),
+            ("PLI", size_of::<PictureLossIndication>()),
+            ("FIR", size_of::<FullIntraRequest<'_>>()),
+            ("REMB", size_of::<Remb<'_>>()),
+            ("TWCC", size_of::<TransportCc<'_>>()),
+            ("XR", size_of::<ExtendedReport<'_>>()),
+            ("packet", size_of::<RtcpPacket<'_>>()),
+        ];
+        println!("{sizes:?}");
+        for (name, size) in sizes {
+            assert!(size <= 72, "{name} is {size} bytes");
+        }
     }
 }

@@ -10,7 +10,7 @@
 
 use super::error::{RtcpError, SdesError};
 use super::header::{PT_SOURCE_DESCRIPTION, RawPacket, RtcpHeader};
-use super::wire::{Reader, Writer, align4};
+use super::wire::{Writer, align4};
 
 /// The type of an SDES item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -141,25 +141,32 @@ pub struct SourceDescription<'a> {
 /// Reads the chunk starting at `pos` of a validated or unvalidated body:
 /// returns (SSRC, item bytes without the terminator, start of next chunk).
 fn read_chunk(body: &[u8], pos: usize) -> Result<(u32, &[u8], usize), RtcpError> {
-    let mut r = Reader::new(body.get(pos..).unwrap_or_default());
-    let ssrc = r.u32().map_err(|_| SdesError::MissingChunk)?;
-    let items_start = r.position();
+    let chunk = body.get(pos..).unwrap_or_default();
+    let (ssrc, items_area) = chunk
+        .split_first_chunk::<4>()
+        .ok_or(SdesError::MissingChunk)?;
+    // Skip items (type, length, value) up to the null terminator.
+    let mut end = 0usize;
     loop {
-        let kind = r.u8().map_err(|_| SdesError::MissingTerminator)?;
-        if kind == 0 {
-            break;
+        match items_area.get(end) {
+            None => return Err(SdesError::MissingTerminator.into()),
+            Some(0) => break,
+            Some(_) => {
+                let len = items_area.get(end + 1).ok_or(SdesError::ItemOverrun)?;
+                end += 2 + usize::from(*len);
+                if end > items_area.len() {
+                    return Err(SdesError::ItemOverrun.into());
+                }
+            }
         }
-        let len = r.u8().map_err(|_| SdesError::ItemOverrun)?;
-        r.bytes(len as usize).map_err(|_| SdesError::ItemOverrun)?;
     }
-    let items_end = r.position() - 1;
-    let chunk_end = align4(r.position());
-    if chunk_end > r.position() + r.remaining() {
+    // SSRC, items, terminator, then null octets up to a 32-bit boundary.
+    let chunk_end = align4(4 + end + 1);
+    if chunk_end > chunk.len() {
         return Err(SdesError::MissingTerminator.into());
     }
-    let rel = body.get(pos..).unwrap_or_default();
-    let items = rel.get(items_start..items_end).unwrap_or_default();
-    Ok((ssrc, items, pos + chunk_end))
+    let items = items_area.get(..end).unwrap_or_default();
+    Ok((u32::from_be_bytes(*ssrc), items, pos + chunk_end))
 }
 
 impl<'a> SourceDescription<'a> {
@@ -232,6 +239,7 @@ impl<'a> SourceDescription<'a> {
     }
 
     /// Bytes [`marshal_to`](Self::marshal_to) writes.
+    #[inline]
     pub fn marshal_size(&self) -> usize {
         RtcpHeader::SIZE
             + match self.repr {
@@ -241,6 +249,7 @@ impl<'a> SourceDescription<'a> {
     }
 
     /// Writes the packet into `out`, returning the bytes written.
+    #[inline]
     pub fn marshal_to(&self, out: &mut [u8]) -> Result<usize, RtcpError> {
         let size = self.marshal_size();
         let count = u8::try_from(self.chunk_count()).map_err(|_| RtcpError::TooManyReports {

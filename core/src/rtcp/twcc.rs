@@ -58,15 +58,6 @@ pub enum PacketStatus {
 }
 
 impl PacketStatus {
-    fn from_symbol(symbol: u8) -> Result<Self, TwccError> {
-        match symbol {
-            0 => Ok(PacketStatus::NotReceived),
-            1 => Ok(PacketStatus::ReceivedSmallDelta),
-            2 => Ok(PacketStatus::ReceivedLargeDelta),
-            _ => Err(TwccError::ReservedSymbol),
-        }
-    }
-
     fn symbol(self) -> u8 {
         match self {
             PacketStatus::NotReceived => 0,
@@ -159,51 +150,104 @@ pub struct TwccPacketReport {
     pub delta_ticks: Option<i16>,
 }
 
-/// Walks the status symbols of the first `count` packets.
+/// Walks the status symbols of the first `count` packets of chunks already
+/// checked by [`walk_lengths`].
+///
+/// The current chunk sits in a shift register: the next symbol is
+/// `bits >> shift`, then `bits <<= step`. A run-length chunk holds its symbol
+/// with `step` 0, a one-bit vector has `shift` 15 and `step` 1, a two-bit
+/// vector `shift` 14 and `step` 2, so taking a symbol never branches on the
+/// chunk kind.
 #[derive(Debug, Clone)]
 struct SymbolWalk<'a> {
     chunks: &'a [u8],
-    current: Option<PacketChunk>,
-    index: u16,
+    bits: u16,
+    shift: u8,
+    step: u8,
+    in_chunk: u16,
     left: u16,
-    chunk_bytes: usize,
 }
 
 impl<'a> SymbolWalk<'a> {
     fn new(chunks: &'a [u8], count: u16) -> Self {
         SymbolWalk {
             chunks,
-            current: None,
-            index: 0,
+            bits: 0,
+            shift: 14,
+            step: 0,
+            in_chunk: 0,
             left: count,
-            chunk_bytes: 0,
         }
     }
 
-    /// Next symbol, or `Ok(None)` after `count` symbols.
-    fn next_symbol(&mut self) -> Result<Option<PacketStatus>, TwccError> {
+    /// Next raw symbol, or `None` after `count` symbols (or, for chunks
+    /// that were not checked, when they run out).
+    #[inline]
+    fn next_symbol(&mut self) -> Option<u8> {
         if self.left == 0 {
-            return Ok(None);
+            return None;
         }
-        loop {
-            if let Some(chunk) = self.current
-                && self.index < chunk.symbol_count()
-            {
-                let symbol = chunk.symbol(self.index);
-                self.index += 1;
-                self.left -= 1;
-                return PacketStatus::from_symbol(symbol).map(Some);
-            }
-            let (word, rest) = self
-                .chunks
-                .split_first_chunk::<2>()
-                .ok_or(TwccError::MissingChunks)?;
+        while self.in_chunk == 0 {
+            let (word, rest) = self.chunks.split_first_chunk::<2>()?;
             self.chunks = rest;
-            self.chunk_bytes += 2;
-            self.current = Some(PacketChunk::from_word(u16::from_be_bytes(*word)));
-            self.index = 0;
+            let word = u16::from_be_bytes(*word);
+            (self.bits, self.shift, self.step, self.in_chunk) = if word & 0x8000 == 0 {
+                // Run length: the symbol in the top two bits, repeated.
+                (word << 1 & 0xc000, 14, 0, word & TWCC_MAX_RUN_LENGTH)
+            } else if word & 0x4000 == 0 {
+                (word << 2, 15, 1, 14)
+            } else {
+                (word << 2, 14, 2, 7)
+            };
+        }
+        self.in_chunk -= 1;
+        self.left -= 1;
+        let symbol = (self.bits >> self.shift) as u8;
+        self.bits <<= self.step;
+        Some(symbol)
+    }
+}
+
+/// Checks chunks against `count` a whole chunk at a time (runs multiply,
+/// vectors count bits) and returns (chunk bytes used, delta bytes needed).
+fn walk_lengths(chunks: &[u8], count: u16) -> Result<(usize, usize), TwccError> {
+    let mut left = count;
+    let mut rest = chunks;
+    let mut delta_bytes = 0usize;
+    while left > 0 {
+        let (word, after) = rest
+            .split_first_chunk::<2>()
+            .ok_or(TwccError::MissingChunks)?;
+        rest = after;
+        let word = u16::from_be_bytes(*word);
+        if word & 0x8000 == 0 {
+            let run = (word & TWCC_MAX_RUN_LENGTH).min(left);
+            let symbol = (word >> 13) & 3;
+            if run > 0 && symbol == 3 {
+                return Err(TwccError::ReservedSymbol);
+            }
+            delta_bytes += usize::from(run) * usize::from(symbol);
+            left -= run;
+        } else if word & 0x4000 == 0 {
+            let take = left.min(14);
+            // The first `take` one-bit symbols, right-aligned.
+            let bits = (word & 0x3fff) >> (14 - take);
+            delta_bytes += bits.count_ones() as usize;
+            left -= take;
+        } else {
+            let take = left.min(7);
+            // The first `take` two-bit symbols, right-aligned.
+            let bits = (word & 0x3fff) >> (2 * (7 - take));
+            if bits & (bits >> 1) & 0x1555 != 0 {
+                return Err(TwccError::ReservedSymbol);
+            }
+            // Each symbol is its own delta length: low bits count 1, high 2.
+            delta_bytes +=
+                (bits & 0x1555).count_ones() as usize + 2 * (bits & 0x2aaa).count_ones() as usize;
+            left -= take;
         }
     }
+    Ok((chunks.len() - rest.len(), delta_bytes))
 }
 
 /// Transport-wide congestion control feedback, as a zero-copy view.
@@ -222,16 +266,6 @@ pub struct TransportCc<'a> {
     status_count: u16,
     chunks: &'a [u8],
     deltas: &'a [u8],
-}
-
-/// Checks chunks against `count` and returns (chunk bytes used, delta bytes needed).
-fn walk_lengths(chunks: &[u8], count: u16) -> Result<(usize, usize), TwccError> {
-    let mut walk = SymbolWalk::new(chunks, count);
-    let mut delta_bytes = 0;
-    while let Some(status) = walk.next_symbol()? {
-        delta_bytes += status.delta_len();
-    }
-    Ok((walk.chunk_bytes, delta_bytes))
 }
 
 impl<'a> TransportCc<'a> {
@@ -371,12 +405,14 @@ impl<'a> TransportCc<'a> {
     }
 
     /// Bytes [`marshal_to`](Self::marshal_to) writes (padding included).
+    #[inline]
     pub fn marshal_size(&self) -> usize {
         align4(self.unpadded_size())
     }
 
     /// Writes the packet into `out`, padded to 32 bits with the P bit;
     /// returns the bytes written.
+    #[inline]
     pub fn marshal_to(&self, out: &mut [u8]) -> Result<usize, RtcpError> {
         if !REFERENCE_TIME_RANGE.contains(&self.reference_time) {
             return Err(TwccError::ReferenceTimeOutOfRange.into());
@@ -386,18 +422,18 @@ impl<'a> TransportCc<'a> {
         let mut header = RtcpHeader::for_packet(PT_TRANSPORT_FEEDBACK, FMT_TRANSPORT_CC, size)?;
         header.padding = pad > 0;
         let mut w = Writer::with_capacity(out, size)?;
-        header.write(&mut w)?;
-        w.u32(self.sender_ssrc)?;
-        w.u32(self.media_ssrc)?;
-        w.u16(self.base_sequence)?;
-        w.u16(self.status_count)?;
-        w.u24(self.reference_time as u32 & 0x00ff_ffff)?;
-        w.u8(self.feedback_count)?;
+        let mut head = Writer::fixed(w.take_array::<20>()?);
+        head.put(&header.to_bytes())?;
+        head.u32(self.sender_ssrc)?;
+        head.u32(self.media_ssrc)?;
+        head.u16(self.base_sequence)?;
+        head.u16(self.status_count)?;
+        head.u32(((self.reference_time as u32) << 8) | u32::from(self.feedback_count))?;
         w.put(self.chunks)?;
         w.put(self.deltas)?;
-        if pad > 0 {
-            w.zeros(pad - 1)?;
-            w.u8(pad as u8)?;
+        if let Some((count, zeros)) = w.take(pad)?.split_last_mut() {
+            zeros.fill(0);
+            *count = pad as u8;
         }
         Ok(w.position())
     }
@@ -415,19 +451,21 @@ impl Iterator for TwccPackets<'_> {
     type Item = TwccPacketReport;
 
     fn next(&mut self) -> Option<TwccPacketReport> {
-        // The view was validated, so neither the walk nor the deltas fail.
-        let status = self.walk.next_symbol().ok()??;
-        let delta_ticks = match status {
-            PacketStatus::NotReceived => None,
-            PacketStatus::ReceivedSmallDelta => {
+        // The view was validated: no reserved symbol, every delta present.
+        let (status, delta_ticks) = match self.walk.next_symbol()? {
+            0 => (PacketStatus::NotReceived, None),
+            1 => {
                 let (&d, rest) = self.deltas.split_first()?;
                 self.deltas = rest;
-                Some(i16::from(d))
+                (PacketStatus::ReceivedSmallDelta, Some(i16::from(d)))
             }
-            PacketStatus::ReceivedLargeDelta => {
+            _ => {
                 let (d, rest) = self.deltas.split_first_chunk::<2>()?;
                 self.deltas = rest;
-                Some(i16::from_be_bytes(*d))
+                (
+                    PacketStatus::ReceivedLargeDelta,
+                    Some(i16::from_be_bytes(*d)),
+                )
             }
         };
         let sequence_number = self.next_seq;

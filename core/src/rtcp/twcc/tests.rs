@@ -321,3 +321,67 @@ fn chunk_words() {
     let symbols: Vec<_> = (0..7).map(|i| v.symbol(i)).collect();
     assert_eq!(symbols, vec![2, 1, 2, 0, 1, 0, 0]);
 }
+
+/// The per-symbol definition of what the chunks hold: every symbol decoded
+/// one by one with [`PacketChunk::symbol`].
+fn symbols_one_by_one(chunks: &[u8], count: u16) -> Result<(usize, Vec<u8>), TwccError> {
+    let mut symbols = Vec::new();
+    let mut used = 0;
+    while symbols.len() < usize::from(count) {
+        let word = chunks.get(used..used + 2).ok_or(TwccError::MissingChunks)?;
+        used += 2;
+        let chunk = PacketChunk::from_word(u16::from_be_bytes([word[0], word[1]]));
+        for i in 0..chunk.symbol_count() {
+            if symbols.len() == usize::from(count) {
+                break;
+            }
+            let symbol = chunk.symbol(i);
+            if symbol == 3 {
+                return Err(TwccError::ReservedSymbol);
+            }
+            symbols.push(symbol);
+        }
+    }
+    Ok((used, symbols))
+}
+
+#[test]
+fn chunk_wise_walk_matches_the_symbol_by_symbol_definition() {
+    // Every kind of chunk word (runs of each symbol and lengths 0..=20 and
+    // the maximum, vectors with many bit patterns) in pairs, against every
+    // status count that ends inside, at, or past them.
+    let mut words: Vec<u16> = Vec::new();
+    for symbol in 0..4u16 {
+        for run in (0..=20).chain([TWCC_MAX_RUN_LENGTH]) {
+            words.push((symbol << 13) | run);
+        }
+    }
+    for bits in (0..0x4000u16)
+        .step_by(97)
+        .chain([0, 0x3fff, 0x1555, 0x2aaa])
+    {
+        words.push(0x8000 | bits);
+        words.push(0xc000 | bits);
+    }
+    let mut checked = 0;
+    for (i, &first) in words.iter().enumerate() {
+        let second = words[(i * 7 + 3) % words.len()];
+        let chunks = [first.to_be_bytes(), second.to_be_bytes()].concat();
+        for count in (0..=30).chain([8191, 8200]) {
+            let expected = symbols_one_by_one(&chunks, count);
+            let got = walk_lengths(&chunks, count);
+            match &expected {
+                Ok((used, symbols)) => {
+                    let delta_bytes = symbols.iter().map(|&s| usize::from(s)).sum();
+                    assert_eq!(got, Ok((*used, delta_bytes)), "{chunks:02x?} count {count}");
+                    let mut walk = SymbolWalk::new(&chunks, count);
+                    let walked: Vec<u8> = core::iter::from_fn(|| walk.next_symbol()).collect();
+                    assert_eq!(&walked, symbols, "{chunks:02x?} count {count}");
+                }
+                Err(e) => assert_eq!(got, Err(*e), "{chunks:02x?} count {count}"),
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 10_000);
+}

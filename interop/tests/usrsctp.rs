@@ -110,12 +110,12 @@ fn drive(
             .unwrap_or(Duration::from_millis(50))
             .clamp(Duration::from_micros(100), Duration::from_millis(50));
         sock.set_read_timeout(Some(wait)).expect("read timeout");
-        if let Ok((n, from)) = sock.recv_from(&mut inp) {
-            if from == peer {
-                assoc
-                    .handle_receive(Instant::now(), &inp[..n])
-                    .expect("usrsctp's packet is valid");
-            }
+        if let Ok((n, from)) = sock.recv_from(&mut inp)
+            && from == peer
+        {
+            assoc
+                .handle_receive(Instant::now(), &inp[..n])
+                .expect("usrsctp's packet is valid");
         }
         let now = Instant::now();
         if assoc.poll_timeout().is_some_and(|t| t <= now) {

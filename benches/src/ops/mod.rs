@@ -18,6 +18,9 @@
 //!   parsed message.
 //! - **ICE consent round / answered check**: two connected agents
 //!   ([`IceSession`]), one RFC 7675 consent round, or one check answered.
+//! - **SCTP transfer**: two associations back to back in memory
+//!   ([`SctpPair`]); a batch of messages sent by one and delivered by the
+//!   other (data one way, SACKs back), buffers recycled.
 //!
 //! The functions return a value derived from what they read so the compiler
 //! cannot drop the work; callers pass it to `std::hint::black_box`.
@@ -25,11 +28,13 @@
 mod ice;
 mod rtcp;
 mod rtp;
+mod sctp;
 mod stun;
 
 pub use ice::*;
 pub use rtcp::*;
 pub use rtp::*;
+pub use sctp::*;
 pub use stun::*;
 
 /// Large enough for any input of the suites (one MTU).

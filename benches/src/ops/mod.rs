@@ -12,15 +12,19 @@
 //! - **RTCP marshal**: write already-built packets as one compound.
 //! - **TWCC build**: a receiver turning 50 arrivals into a transport-cc
 //!   feedback and marshalling it.
+//! - **SRTP/SRTCP protect and unprotect** ([`SrtpCase`]) for the four
+//!   profiles, and the raw ciphers beside them ([`RawCiphers`]).
 //!
 //! The functions return a value derived from what they read so the compiler
 //! cannot drop the work; callers pass it to `std::hint::black_box`.
 
 mod rtcp;
 mod rtp;
+mod srtp;
 
 pub use rtcp::*;
 pub use rtp::*;
+pub use srtp::*;
 
 /// Large enough for any input of the suites (one MTU).
 pub const OUT_LEN: usize = 1500;

@@ -28,99 +28,10 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use rtc_srtp::context::Context;
-use rtc_srtp::option::{srtcp_replay_protection, srtp_replay_protection};
-use rtc_srtp::protection_profile::ProtectionProfile;
-use zerortc::srtp::SrtpProfile;
 use zerortc_benches::ops::{PacketKind, SRTP_PROFILES, SrtpCase, UNPROTECT_BATCH};
+use zerortc_benches::peers_srtp::RtcCase;
 use zerortc_benches::rtcp_inputs::compound_rr_sdes;
 use zerortc_benches::rtp_inputs;
-
-fn rtc_profile(profile: SrtpProfile) -> ProtectionProfile {
-    match profile {
-        SrtpProfile::AeadAes128Gcm => ProtectionProfile::AeadAes128Gcm,
-        SrtpProfile::AeadAes256Gcm => ProtectionProfile::AeadAes256Gcm,
-        SrtpProfile::Aes128CmHmacSha1_80 => ProtectionProfile::Aes128CmHmacSha1_80,
-        SrtpProfile::Aes128CmHmacSha1_32 => ProtectionProfile::Aes128CmHmacSha1_32,
-    }
-}
-
-fn rtc_context(profile: SrtpProfile) -> Context {
-    let key: Vec<u8> = (0..profile.master_key_len() as u8).collect();
-    let salt: Vec<u8> = (0..profile.master_salt_len() as u8)
-        .map(|b| b ^ 0xa5)
-        .collect();
-    Context::new(
-        &key,
-        &salt,
-        rtc_profile(profile),
-        Some(srtp_replay_protection(1024)),
-        Some(srtcp_replay_protection(128)),
-        &rtc_srtp::crypto::providers::RingCrypto,
-    )
-    .expect("rtc-srtp context")
-}
-
-/// An rtc sender and receiver with the plaintext packet, streams started.
-struct RtcCase {
-    kind: PacketKind,
-    sender: Context,
-    receiver: Context,
-    plain: Vec<u8>,
-    seq: u16,
-    prepared: Vec<bytes::BytesMut>,
-}
-
-impl RtcCase {
-    fn new(kind: PacketKind, profile: SrtpProfile, packet: &[u8]) -> Self {
-        let mut case = Self {
-            kind,
-            sender: rtc_context(profile),
-            receiver: rtc_context(profile),
-            plain: packet.to_vec(),
-            seq: u16::from_be_bytes([packet[2], packet[3]]),
-            prepared: Vec::with_capacity(UNPROTECT_BATCH),
-        };
-        case.prepare(1);
-        assert_ne!(case.unprotect(0), 0, "rtc: first packet authenticates");
-        case
-    }
-
-    fn protect(&mut self) -> usize {
-        let out = match self.kind {
-            PacketKind::Rtp => {
-                self.seq = self.seq.wrapping_add(1);
-                self.plain[2..4].copy_from_slice(&self.seq.to_be_bytes());
-                self.sender.encrypt_rtp(&self.plain)
-            }
-            PacketKind::Rtcp => self.sender.encrypt_rtcp(&self.plain),
-        };
-        out.map_or(0, |p| p.len())
-    }
-
-    fn prepare(&mut self, n: usize) {
-        self.prepared.clear();
-        for _ in 0..n {
-            let out = match self.kind {
-                PacketKind::Rtp => {
-                    self.seq = self.seq.wrapping_add(1);
-                    self.plain[2..4].copy_from_slice(&self.seq.to_be_bytes());
-                    self.sender.encrypt_rtp(&self.plain)
-                }
-                PacketKind::Rtcp => self.sender.encrypt_rtcp(&self.plain),
-            };
-            self.prepared.push(out.expect("rtc protects"));
-        }
-    }
-
-    fn unprotect(&mut self, i: usize) -> usize {
-        let out = match self.kind {
-            PacketKind::Rtp => self.receiver.decrypt_rtp(&self.prepared[i]),
-            PacketKind::Rtcp => self.receiver.decrypt_rtcp(&self.prepared[i]),
-        };
-        out.map_or(0, |p| p.len())
-    }
-}
 
 fn inputs(kind: PacketKind) -> Vec<(&'static str, Vec<u8>)> {
     match kind {

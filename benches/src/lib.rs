@@ -6,7 +6,11 @@
 //! flamegraph loops (`profiles/`) all take their packets from
 //! [`rtp_inputs`] / [`rtcp_inputs`] and call the operations in [`ops`].
 
+#[cfg(feature = "backends")]
+pub mod backends;
 pub mod ops;
+#[cfg(feature = "peers")]
+pub mod peers_srtp;
 pub mod rtcp_inputs;
 pub mod rtp_inputs;
 

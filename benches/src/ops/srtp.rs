@@ -193,6 +193,11 @@ impl SrtpCase {
     }
 }
 
+/// Header length of the `video_1200` and `audio_160` inputs (12 fixed
+/// bytes + 12 bytes of extensions): the associated data of
+/// [`RawOp::Aes128GcmSealSrtpShape`].
+pub const SRTP_SHAPE_HEADER_LEN: usize = 24;
+
 /// The raw primitives of the four profiles through `zerortc::crypto`, keys
 /// scheduled once: what SRTP would cost with no framing at all.
 pub struct RawCiphers {
@@ -213,6 +218,10 @@ impl Default for RawCiphers {
 pub enum RawOp {
     /// AES-128-GCM seal of the whole buffer, no associated data.
     Aes128GcmSeal,
+    /// AES-128-GCM seal shaped as SRTP: the first [`SRTP_SHAPE_HEADER_LEN`]
+    /// bytes (the `video_1200` header) as associated data, the rest sealed
+    /// in place (a payload that is not a multiple of 16 bytes).
+    Aes128GcmSealSrtpShape,
     /// AES-256-GCM seal of the whole buffer, no associated data.
     Aes256GcmSeal,
     /// AES-128 counter mode over the whole buffer.
@@ -226,8 +235,9 @@ pub enum RawOp {
 
 impl RawOp {
     /// Every raw operation with its bench id.
-    pub const ALL: [(&'static str, RawOp); 5] = [
+    pub const ALL: [(&'static str, RawOp); 6] = [
         ("aes128gcm_seal", RawOp::Aes128GcmSeal),
+        ("aes128gcm_seal_srtp", RawOp::Aes128GcmSealSrtpShape),
         ("aes256gcm_seal", RawOp::Aes256GcmSeal),
         ("aes128ctr", RawOp::Aes128Ctr),
         ("hmacsha1", RawOp::HmacSha1),
@@ -259,6 +269,12 @@ impl RawCiphers {
                 .gcm128
                 .seal_in_place(&NONCE, &[], buf)
                 .map_or(0, |t| t[0]),
+            RawOp::Aes128GcmSealSrtpShape => {
+                let (header, payload) = buf.split_at_mut(SRTP_SHAPE_HEADER_LEN.min(buf.len()));
+                self.gcm128
+                    .seal_in_place(&NONCE, header, payload)
+                    .map_or(0, |t| t[0])
+            }
             RawOp::Aes256GcmSeal => self
                 .gcm256
                 .seal_in_place(&NONCE, &[], buf)
@@ -322,6 +338,14 @@ mod tests {
                     assert_eq!(case.buf[4..packet.len()], before[..], "{id}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn srtp_shape_header_is_the_inputs_header() {
+        for (id, packet) in rtp_inputs() {
+            let parsed = zerortc::rtp::RtpPacket::parse(&packet).unwrap();
+            assert_eq!(parsed.header_len(), SRTP_SHAPE_HEADER_LEN, "{id}");
         }
     }
 

@@ -5,8 +5,8 @@
 //! Group `crypto_<primitive>`, function = backend, parameter = size:
 //! - `crypto_aes128gcm_seal`, `crypto_aes256gcm_seal`: seal in place with a
 //!   detached tag, no associated data, on 160 and 1200 bytes;
-//!   `crypto_aes128gcm_seal_srtp`: the RTP header (24 bytes of the
-//!   `video_1200` input) as associated data and the 1176-byte payload sealed
+//!   `crypto_aes128gcm_seal_srtp`: the RTP header (28 bytes of the
+//!   `video_1200` input) as associated data and the 1172-byte payload sealed
 //!   in place — the exact cipher work of AEAD_AES_128_GCM protect, whose
 //!   payload is not a multiple of 16 bytes;
 //! - `crypto_aes128ctr`: AES-128 in counter mode, a fresh IV per call;

@@ -12,8 +12,9 @@
 //!   new `BytesMut` (one allocation and a copy per packet);
 //!   `decrypt_rtp(&packet)` likewise, with a 1024-packet replay window
 //!   (`srtp_replay_protection(1024)`, 128 for SRTCP) so both sides do the
-//!   same checks. Crypto provider `RingCrypto` (ring GCM, RustCrypto
-//!   AES-CTR and HMAC-SHA1 — the same backends as `zerortc::crypto`).
+//!   same checks. Crypto provider `RingCrypto`: ring GCM (zerortc uses
+//!   aws-lc-rs, ~20 % faster here), RustCrypto AES-CTR and HMAC-SHA1 (the
+//!   same as zerortc). Code in `zerortc_benches::peers_srtp`.
 //! - str0m 0.25: its `SrtpContext` is `pub(crate)`; the only door is
 //!   `TestSrtp` behind `_internal_test_exports` ("UNSTABLE: not public
 //!   API"), protect only, which also serializes the header from an
@@ -22,7 +23,10 @@
 //!   and not public.
 //!
 //! Unprotect is timed over batches of 64 packets protected beforehand
-//! (untimed) by each implementation's own sender.
+//! (untimed) by each implementation's own sender. On this shared VM the two
+//! implementations, measured seconds apart, saw different loads (ratios
+//! from 0.5× to 5× on identical work in one run): for ratios use
+//! `examples/srtp_goals.rs --features peers`, which interleaves them.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

@@ -14,8 +14,9 @@ use zerortc::crypto::{AesCtr, HmacSha1};
 pub const SIZES: [usize; 2] = [160, 1200];
 const NONCE: [u8; 12] = [3; 12];
 const IV: [u8; 16] = [5; 16];
-/// The header of the `video_1200` input: 12 fixed bytes + 12 of extensions.
-pub const SRTP_HEADER_LEN: usize = 24;
+/// The header of the `video_1200` input (12 fixed bytes, 4 of extension
+/// header, 12 of extensions): [`crate::ops::SRTP_SHAPE_HEADER_LEN`].
+pub const SRTP_HEADER_LEN: usize = crate::ops::SRTP_SHAPE_HEADER_LEN;
 
 fn key(len: usize) -> Vec<u8> {
     (0..len as u8).map(|i| i.wrapping_mul(29) ^ 0x5a).collect()

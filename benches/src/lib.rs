@@ -7,7 +7,11 @@
 //! [`rtp_inputs`] / [`rtcp_inputs`] / [`stun_inputs`] and call the
 //! operations in [`ops`].
 
+#[cfg(feature = "backends")]
+pub mod backends;
 pub mod ops;
+#[cfg(feature = "peers")]
+pub mod peers_srtp;
 pub mod rtcp_inputs;
 pub mod rtp_inputs;
 pub mod stun_inputs;

@@ -21,6 +21,8 @@
 //! - **SCTP transfer**: two associations back to back in memory
 //!   ([`SctpPair`]); a batch of messages sent by one and delivered by the
 //!   other (data one way, SACKs back), buffers recycled.
+//! - **SRTP/SRTCP protect and unprotect** ([`SrtpCase`]) for the four
+//!   profiles, and the raw ciphers beside them ([`RawCiphers`]).
 //!
 //! The functions return a value derived from what they read so the compiler
 //! cannot drop the work; callers pass it to `std::hint::black_box`.
@@ -29,12 +31,14 @@ mod ice;
 mod rtcp;
 mod rtp;
 mod sctp;
+mod srtp;
 mod stun;
 
 pub use ice::*;
 pub use rtcp::*;
 pub use rtp::*;
 pub use sctp::*;
+pub use srtp::*;
 pub use stun::*;
 
 /// Large enough for any input of the suites (one MTU).

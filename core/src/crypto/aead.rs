@@ -1,6 +1,7 @@
-//! AES-GCM sealing and opening in place with a detached tag (RFC 5116).
+//! AES-GCM sealing and opening in place with a detached tag (RFC 5116), on
+//! `aws-lc-rs` (see the module doc of [`crate::crypto`] for why not `ring`).
 
-use ring::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
+use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
 
 use super::CryptoError;
 
@@ -28,7 +29,7 @@ impl AeadAlgorithm {
         }
     }
 
-    fn ring(self) -> &'static aead::Algorithm {
+    fn backend(self) -> &'static aead::Algorithm {
         match self {
             Self::Aes128Gcm => &aead::AES_128_GCM,
             Self::Aes256Gcm => &aead::AES_256_GCM,
@@ -64,7 +65,8 @@ impl AeadKey {
                 got: key.len(),
             });
         }
-        let unbound = UnboundKey::new(algorithm.ring(), key).map_err(|_| CryptoError::Backend)?;
+        let unbound =
+            UnboundKey::new(algorithm.backend(), key).map_err(|_| CryptoError::Backend)?;
         Ok(Self {
             key: LessSafeKey::new(unbound),
             algorithm,
@@ -121,9 +123,8 @@ impl AeadKey {
             .open_in_place_separate_tag(
                 Nonce::assume_unique_for_key(*nonce),
                 Aad::from(aad),
-                aead::Tag::from(*tag),
+                tag,
                 in_out,
-                0..,
             )
             .map(|_| ())
             .map_err(|_| CryptoError::AuthenticationFailed)

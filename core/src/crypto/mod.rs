@@ -8,58 +8,49 @@
 //!
 //! | primitive | type | backend | why |
 //! |---|---|---|---|
-//! | AES-128-GCM, AES-256-GCM (RFC 5116, RFC 7714) | [`AeadKey`] | `ring` 0.17 (`LessSafeKey`) | fastest GCM measured here: AES-NI + VAES/VPCLMULQDQ paths |
-//! | AES-128/256 in counter mode (SRTP AES-CM, RFC 3711 §4.1.1; the SRTP KDF, §4.3) | [`AesCtr`] | RustCrypto `aes` 0.8 + `ctr` 0.9 | `aes` detects AES-NI at run time; `ring` has no raw CTR |
-//! | HMAC-SHA1 (RFC 2104, SRTP auth, RFC 3711 §4.2.1) | [`HmacSha1`] | RustCrypto `hmac` 0.12 + `sha1` 0.10 | uses SHA-NI; ~4× `ring`'s HMAC-SHA1 on this CPU |
+//! | AES-128-GCM, AES-256-GCM (RFC 5116, RFC 7714) | [`AeadKey`] | `aws-lc-rs` 1.19 (`LessSafeKey`) | fastest GCM measured here (VAES + AVX-512): 20–27 % faster than `ring` at 160 and 1200 B |
+//! | AES-128/256 in counter mode (SRTP AES-CM, RFC 3711 §4.1.1; the SRTP KDF, §4.3) | [`AesCtr`] | RustCrypto `aes` 0.8 + `ctr` 0.9 | fastest CTR here, 2× aws-lc-rs at 160 B; `ring` has no raw CTR |
+//! | HMAC-SHA1 (RFC 2104, SRTP auth, RFC 3711 §4.2.1) | [`HmacSha1`] | RustCrypto `hmac` 0.12 + `sha1` 0.10 | fastest (SHA-NI); 3.7× `ring`'s HMAC-SHA1 on this CPU |
 //! | SHA-256/384, HMAC-SHA256/384 (DTLS 1.2 PRF and handshake hash, STUN MESSAGE-INTEGRITY-SHA256) | [`Digest`], [`HmacKey`] | `ring` 0.17 | not on a per-packet path |
 //! | MD5 (STUN/TURN long-term credential key only, RFC 8489 §9.2.2) | [`md5`] | RustCrypto `md-5` 0.10 | legacy key derivation, never for integrity |
-//! | SHA-256/384, HMAC-SHA256/384 (DTLS 1.2 PRF and handshake hash) | [`Digest`], [`HmacKey`] | `ring` 0.17 | not on a per-packet path |
 //! | TLS 1.2 PRF `P_SHA256`/`P_SHA384` (RFC 5246 §5) | [`tls12_prf`] | `ring` HMAC | handshake only |
 //! | ECDHE X25519 / P-256 (RFC 8422) | [`EcdheKeyPair`] | `ring` `agreement` | handshake only |
 //! | ECDSA P-256 signing; ECDSA P-256/P-384, RSA PKCS#1/PSS verification | [`EcdsaSigningKey`], [`PeerPublicKey`] | `ring` `signature` | handshake only |
 //! | self-signed certificates, fingerprints, peer key extraction | [`Certificate`], [`Fingerprint`], [`peer_public_key`] | `rcgen` 0.14 (ring), `x509-cert` 0.3, `ring` digests | handshake only |
 //!
-//! Figures behind the choice. `shared/LAB.md` (AMD EPYC Zen 4, 1200-byte
-//! packets, one core, median MB/s): GCM seal ring 5900, aws-lc-rs 5200,
-//! RustCrypto aes-gcm 0.11 2400, OpenSSL EVP 2600; AES-128-CTR RustCrypto
-//! 6500, aws-lc-rs 7100; HMAC-SHA1 RustCrypto 1680, aws-lc-rs 1440, ring 410.
+//! Figures behind the choice: `reports/crypto-backends.md`, measured by the
+//! lab (`benches/src/backends.rs`: criterion suite `crypto_backends` and the
+//! interleaved `examples/srtp_goals.rs`, which gives every backend the same
+//! load on this shared machine). AMD EPYC Zen 4, keys scheduled once, in
+//! place, no `target-cpu=native`; ns per call / MB/s:
 //!
-//! Re-measured with a throwaway `Instant` harness (not criterion; median of
-//! 15 batches of 4000 calls, same machine, other jobs running, release
-//! build without `target-cpu=native`), ns per call / MB/s:
+//! | operation | RustCrypto | ring 0.17 | aws-lc-rs 1.19 | OpenSSL 3 EVP |
+//! |---|---|---|---|---|
+//! | AES-128-GCM seal, 160 B | 101 / 1590 | 75 / 2130 | **66 / 2420** | 188 / 850 |
+//! | AES-128-GCM seal, 1200 B | 340 / 3530 | 164 / 7330 | **129 / 9290** | 349 / 3440 |
+//! | AES-128-GCM seal, SRTP shape (28 B header as AAD + 1172 B) | 363 | 185 | **152** | 359 |
+//! | AES-256-GCM seal, 1200 B | 362 / 3320 | 178 / 6750 | **141 / 8510** | 375 / 3200 |
+//! | AES-128-CTR, 160 B | **19 / 8380** | — | 42 / 3860 | 78 / 2060 |
+//! | AES-128-CTR, 1200 B | **102 / 11800** | — | 124 / 9690 | 161 / 7470 |
+//! | HMAC-SHA1, 160 B | **152 / 1060** | 500 / 320 | 208 / 770 | 175 / 920 |
+//! | HMAC-SHA1, 1200 B | **608 / 1970** | 2240 / 540 | 664 / 1810 | 632 / 1900 |
 //!
-//! | operation | 160 B | 1200 B |
-//! |---|---|---|
-//! | AES-128-GCM seal, ring 0.17 ([`AeadKey`]) | 75 ns / 2140 | 162 ns / 7410 |
-//! | AES-128-GCM seal, ring, 12 bytes shorter (the SRTP payload) | 102 ns | 189 ns |
-//! | AES-128-GCM seal, aws-lc-rs 1.19 | 73 ns / 2190 | 136 ns / 8850 |
-//! | AES-128-GCM seal, aws-lc-rs, 12 bytes shorter | 83 ns | 148 ns |
-//! | AES-128-GCM seal, RustCrypto aes-gcm 0.10 | 188 ns / 850 | 884 ns / 1360 |
-//! | AES-256-GCM seal, ring | 79 ns / 2015 | 179 ns / 6690 |
-//! | AES-128-CTR, aes 0.8 + ctr 0.9, key scheduled once ([`AesCtr`]) | 19 ns / 8440 | 105 ns / 11490 |
-//! | AES-128-CTR, same crates, key scheduled per call | 62 ns | 145 ns |
-//! | AES-128-CTR, aws-lc-rs | 46 ns / 3470 | 131 ns / 9140 |
-//! | HMAC-SHA1, hmac 0.12 + sha1 0.10 ([`HmacSha1`]) | 163 ns / 980 | 636 ns / 1890 |
-//! | HMAC-SHA1, aws-lc-rs | 201 ns / 800 | 1049 ns / 1140 |
-//! | HMAC-SHA1, ring | 509 ns / 314 | 3620 ns / 332 |
-//!
-//! Two differences from `LAB.md`: here aws-lc-rs seals GCM ~15 % faster than
-//! ring (ring's VAES path is fast on whole blocks but its partial-block tail
-//! costs ~27 ns, and SRTP payloads are rarely a multiple of 16), and
-//! RustCrypto CTR beats aws-lc-rs. `ring` stays the GCM backend to keep the
-//! core build free of aws-lc's C build; the lab's criterion suite should
-//! settle it, and a swap touches only `aead.rs`. SRTP itself
-//! ([`crate::srtp`]): AEAD_AES_128_GCM protect 111 ns at 160 B, 196 ns at
-//! 1200 B (6140 MB/s, 5.1 M packets/s), i.e. 97 % of ring sealing the same
-//! payload, 83 % of ring's block-aligned best, 75 % of aws-lc-rs on the same
-//! payload; AES_CM_128_HMAC_SHA1_80 protect 176 ns / 743 ns (1616 MB/s),
-//! ~100 % of raw CTR + HMAC-SHA1 over the same bytes (739 ns).
+//! The GCM backend moved from `ring` to `aws-lc-rs` on these figures:
+//! AEAD_AES_128_GCM protect of a 1200-byte packet went from 198 to 173 ns
+//! (+14 % packets/s). The price is aws-lc's C build, ~3 min cold on two
+//! cores (ring's: 16 s), paid once per cold build; the swap lives in
+//! `aead.rs` only. SRTP itself ([`crate::srtp`]) on the same run:
+//! AEAD_AES_128_GCM protect 110 ns at 160 B, 173 ns at 1200 B (6940 MB/s,
+//! 5.8 M packets/s), 75 % of the fastest raw GCM seal of 1200 bytes and 88 %
+//! of the same seal in SRTP shape; AES_CM_128_HMAC_SHA1_80 protect 194 ns /
+//! 740 ns (1620 MB/s), 97 % of raw CTR + HMAC-SHA1 over the same bytes.
 //!
 //! Hardware support: `aes` picks its AES-NI backend at run time
-//! ([`aes_ni_in_use`] reports what it detected); `ring` does its own CPU
-//! feature detection for GCM. Neither is built with `target-cpu=native`.
+//! ([`aes_ni_in_use`] reports what it detected); `aws-lc-rs` (GCM) and
+//! `sha1` (SHA-NI) do their own CPU feature detection. None is built with
+//! `target-cpu=native`.
 //!
-//! Tags are compared in constant time: `ring` verifies GCM tags itself, and
+//! Tags are compared in constant time: `aws-lc-rs` verifies GCM tags itself, and
 //! [`HmacSha1::verify_truncated`] uses the `hmac` crate's constant-time
 //! `verify_truncated_left`.
 

@@ -50,10 +50,16 @@
 //!
 //! What it does not do: DTLS 1.3, session resumption, renegotiation, RSA
 //! certificates of our own (we sign with ECDSA P-256 only), connection IDs
-//! (RFC 9146), record_size_limit. Secret keys (ECDHE, ECDSA nonces, the
-//! cookie secret, hello randoms) come from the system CSPRNG: `ring`
-//! accepts no caller-seeded generator, so handshakes are not bit-for-bit
-//! reproducible, only their outcome is.
+//! (RFC 9146), record_size_limit.
+//!
+//! Determinism: every random byte (hello randoms, the cookie secret, the
+//! ephemeral X25519/P-256 keys) comes from the connection's ChaCha20 RNG,
+//! seeded by [`DtlsConfig::rng_seed`] (or once from the operating system
+//! when `None`), and ECDSA signatures use RFC 6979 deterministic nonces. With
+//! seeded RNGs, certificates from
+//! [`Certificate::generate_self_signed_from_seed`](crate::crypto::Certificate::generate_self_signed_from_seed)
+//! and the same inputs, two handshakes produce byte-identical datagrams and
+//! keying material (`core/tests/dtls_determinism.rs`).
 //!
 //! ```no_run
 //! # use std::{sync::Arc, time::Instant};

@@ -6,9 +6,11 @@
 //! flamegraph loops (`profiles/`) all take their packets from
 //! [`rtp_inputs`] / [`rtcp_inputs`] and call the operations in [`ops`].
 
+pub mod dtls_inputs;
 pub mod ops;
 pub mod rtcp_inputs;
 pub mod rtp_inputs;
 
+pub use dtls_inputs::{DTLS_SUITES, DtlsCertificates, dtls_payloads};
 pub use rtcp_inputs::rtcp_inputs;
 pub use rtp_inputs::rtp_inputs;

@@ -10,15 +10,21 @@
 //!   transport-cc feedback, also walk every reported packet (what a sender's
 //!   congestion controller reads).
 //! - **RTCP marshal**: write already-built packets as one compound.
+//! - **DTLS handshake**: a full DTLS 1.2 handshake, client and server in
+//!   memory, with or without the cookie exchange.
+//! - **DTLS record seal / open**: one application data record sealed by an
+//!   established connection, and opened in place by its peer.
 //! - **TWCC build**: a receiver turning 50 arrivals into a transport-cc
 //!   feedback and marshalling it.
 //!
 //! The functions return a value derived from what they read so the compiler
 //! cannot drop the work; callers pass it to `std::hint::black_box`.
 
+mod dtls;
 mod rtcp;
 mod rtp;
 
+pub use dtls::*;
 pub use rtcp::*;
 pub use rtp::*;
 

@@ -47,6 +47,10 @@
 //! sides in memory, cookie exchange included, 0.42 ms (0.37 ms without the
 //! cookie); a 1200-byte AES-128-GCM record sealed in 360 ns, opened in place
 //! in 320 ns (AES-256-GCM: 410 / 240 ns).
+//! Those figures predate the seedable RNG (ECDSA signing and ECDH then ran
+//! on `ring`); the lab's suites (`benches/README.md`, DTLS section) measure
+//! the current code: handshake 0.57 ms (0.67 ms with the cookie), record
+//! seal/open 1200 B ~300 ns, 0 allocations per record.
 //!
 //! What it does not do: DTLS 1.3, session resumption, renegotiation, RSA
 //! certificates of our own (we sign with ECDSA P-256 only), connection IDs

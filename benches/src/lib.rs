@@ -9,6 +9,7 @@
 
 #[cfg(feature = "backends")]
 pub mod backends;
+pub mod dtls_inputs;
 pub mod ops;
 #[cfg(feature = "peers")]
 pub mod peers_srtp;
@@ -16,6 +17,7 @@ pub mod rtcp_inputs;
 pub mod rtp_inputs;
 pub mod stun_inputs;
 
+pub use dtls_inputs::{DTLS_SUITES, DtlsCertificates, dtls_payloads};
 pub use rtcp_inputs::rtcp_inputs;
 pub use rtp_inputs::rtp_inputs;
 pub use stun_inputs::stun_inputs;

@@ -1,11 +1,21 @@
 //! DTLS record headers in a datagram: DTLSPlaintext/DTLSCiphertext of DTLS
 //! 1.0/1.2 (RFC 6347 §4.1) and the unified header of DTLS 1.3 (RFC 9147 §4).
-//! Record contents are not decoded here, except the handshake message type
-//! of plaintext handshake records (full DTLS comes with the `dtls` layer).
+//! Plaintext (epoch 0) records are decoded further with the parsers of
+//! `zerortc::dtls`: every handshake fragment header (RFC 6347 §4.2.2: type,
+//! length, message_seq, fragment offset and length), a summary of a
+//! ClientHello / ServerHello held whole in one record (version, cipher
+//! suites, extensions, use_srtp profiles, supported_versions), and alerts
+//! (level and description). A hello split over several records (Chromium's
+//! post-quantum ClientHello) shows its fragments, not a summary.
 
 use std::fmt;
 
 use serde::Serialize;
+use zerortc::dtls::{
+    CipherSuite, ClientHello, Extensions, HandshakeFragment, HandshakeType, ServerHello, UseSrtp,
+    alert_name, ext, parse_supported_versions,
+};
+use zerortc::srtp::SrtpProfile;
 
 /// One record header.
 #[derive(Debug, Clone, Serialize)]
@@ -25,6 +35,62 @@ pub struct DtlsRecord {
     pub length: usize,
     /// Handshake message type name of a plaintext handshake record (epoch 0).
     pub handshake: Option<&'static str>,
+    /// Every handshake fragment of a plaintext handshake record (epoch 0).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<HandshakeInfo>,
+    /// A plaintext alert (epoch 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert: Option<AlertInfo>,
+}
+
+/// One handshake fragment header (RFC 6347 §4.2.2).
+#[derive(Debug, Clone, Serialize)]
+pub struct HandshakeInfo {
+    /// Message type name.
+    pub msg_type: &'static str,
+    /// Length of the whole message body.
+    pub length: u32,
+    /// Message sequence number.
+    pub message_seq: u16,
+    /// Offset of this fragment in the body.
+    pub fragment_offset: u32,
+    /// Length of this fragment.
+    pub fragment_length: u32,
+    /// Summary of a ClientHello / ServerHello held whole in this fragment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hello: Option<HelloSummary>,
+    /// Why a whole hello did not parse.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What a ClientHello offers or a ServerHello picks.
+#[derive(Debug, Clone, Serialize)]
+pub struct HelloSummary {
+    /// `client_version` / `server_version` (0xfefd = DTLS 1.2).
+    pub version: u16,
+    /// Cipher suites offered (ClientHello) or chosen (ServerHello), as
+    /// 4-digit hex code points.
+    pub cipher_suites: Vec<String>,
+    /// Extension names (or numbers), in order.
+    pub extensions: Vec<String>,
+    /// `use_srtp` profiles (RFC 5764), names where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_srtp: Option<Vec<String>>,
+    /// `supported_versions` (RFC 8446 §4.2.1): a list in a ClientHello.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supported_versions: Option<Vec<u16>>,
+}
+
+/// A plaintext alert (RFC 5246 §7.2).
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertInfo {
+    /// `warning`, `fatal` or `unknown`.
+    pub level: &'static str,
+    /// Description code.
+    pub code: u8,
+    /// Description name.
+    pub description: &'static str,
 }
 
 /// Why a payload in the DTLS range is not a sequence of DTLS records.
@@ -95,6 +161,23 @@ fn plaintext(buf: &[u8]) -> Result<(DtlsRecord, usize), DtlsHeaderError> {
     } else {
         None
     };
+    let messages = if content_type == 22 && epoch == 0 {
+        handshake_fragments(fragment)
+    } else {
+        Vec::new()
+    };
+    let alert = match (content_type, epoch, fragment) {
+        (21, 0, &[level, code]) => Some(AlertInfo {
+            level: match level {
+                1 => "warning",
+                2 => "fatal",
+                _ => "unknown",
+            },
+            code,
+            description: alert_name(code),
+        }),
+        _ => None,
+    };
     Ok((
         DtlsRecord {
             content_type,
@@ -104,6 +187,8 @@ fn plaintext(buf: &[u8]) -> Result<(DtlsRecord, usize), DtlsHeaderError> {
             sequence,
             length,
             handshake,
+            messages,
+            alert,
         },
         13 + length,
     ))
@@ -148,9 +233,135 @@ fn unified(buf: &[u8]) -> Result<(DtlsRecord, usize), DtlsHeaderError> {
             sequence,
             length,
             handshake: None,
+            messages: Vec::new(),
+            alert: None,
         },
         header_len + length,
     ))
+}
+
+/// The handshake fragments of a plaintext record; stops at the first that
+/// does not parse (the rest of the record is not a handshake header).
+fn handshake_fragments(mut rest: &[u8]) -> Vec<HandshakeInfo> {
+    let mut out = Vec::new();
+    while !rest.is_empty() {
+        let Ok((fragment, next)) = HandshakeFragment::parse(rest) else {
+            break;
+        };
+        let h = fragment.header;
+        let whole = h.fragment_offset == 0 && h.fragment_length == h.length;
+        let (hello, error) = match (whole, h.msg_type) {
+            (true, HandshakeType::ClientHello) => match client_hello(fragment.body) {
+                Ok(s) => (Some(s), None),
+                Err(e) => (None, Some(e.to_string())),
+            },
+            (true, HandshakeType::ServerHello) => match server_hello(fragment.body) {
+                Ok(s) => (Some(s), None),
+                Err(e) => (None, Some(e.to_string())),
+            },
+            _ => (None, None),
+        };
+        out.push(HandshakeInfo {
+            msg_type: handshake_name(h.msg_type as u8),
+            length: h.length,
+            message_seq: h.message_seq,
+            fragment_offset: h.fragment_offset,
+            fragment_length: h.fragment_length,
+            hello,
+            error,
+        });
+        rest = next;
+    }
+    out
+}
+
+fn client_hello(body: &[u8]) -> Result<HelloSummary, zerortc::dtls::DtlsError> {
+    let hello = ClientHello::parse(body)?;
+    let cipher_suites = hello
+        .cipher_suites()
+        .map(|id| format!("{id:04x}"))
+        .collect();
+    let mut summary = extensions_summary(hello.extensions())?;
+    summary.version = hello.client_version;
+    summary.cipher_suites = cipher_suites;
+    Ok(summary)
+}
+
+fn server_hello(body: &[u8]) -> Result<HelloSummary, zerortc::dtls::DtlsError> {
+    let hello = ServerHello::parse(body)?;
+    let mut summary = extensions_summary(hello.extensions())?;
+    summary.version = hello.server_version;
+    summary.cipher_suites = vec![format!("{:04x}", hello.cipher_suite)];
+    Ok(summary)
+}
+
+fn extensions_summary(exts: Extensions<'_>) -> Result<HelloSummary, zerortc::dtls::DtlsError> {
+    let mut summary = HelloSummary {
+        version: 0,
+        cipher_suites: Vec::new(),
+        extensions: Vec::new(),
+        use_srtp: None,
+        supported_versions: None,
+    };
+    for item in exts {
+        let (ty, data) = item?;
+        summary.extensions.push(extension_name(ty));
+        if ty == ext::USE_SRTP {
+            let srtp = UseSrtp::parse(data)?;
+            summary.use_srtp = Some(
+                srtp.profiles
+                    .map(|id| match SrtpProfile::from_dtls_id(id) {
+                        Some(p) => format!("{p:?}"),
+                        None => format!("{id:04x}"),
+                    })
+                    .collect(),
+            );
+        } else if ty == ext::SUPPORTED_VERSIONS {
+            // A ClientHello lists versions (length-prefixed); a ServerHello
+            // (DTLS 1.3) carries exactly one.
+            summary.supported_versions = Some(match parse_supported_versions(data) {
+                Ok(list) => list.collect(),
+                Err(_) => data
+                    .chunks_exact(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect(),
+            });
+        }
+    }
+    Ok(summary)
+}
+
+fn extension_name(ty: u16) -> String {
+    let name = match ty {
+        0 => "server_name",
+        10 => "supported_groups",
+        11 => "ec_point_formats",
+        13 => "signature_algorithms",
+        14 => "use_srtp",
+        16 => "alpn",
+        22 => "encrypt_then_mac",
+        23 => "extended_master_secret",
+        28 => "record_size_limit",
+        34 => "delegated_credentials",
+        35 => "session_ticket",
+        43 => "supported_versions",
+        45 => "psk_key_exchange_modes",
+        51 => "key_share",
+        0xff01 => "renegotiation_info",
+        _ => return format!("{ty}"),
+    };
+    name.to_string()
+}
+
+/// A cipher suite code point with the name zerortc knows it by, if any.
+fn suite_label(hex: &str) -> String {
+    let known = u16::from_str_radix(hex, 16)
+        .ok()
+        .and_then(CipherSuite::from_id);
+    match known {
+        Some(s) => format!("{hex}({s:?})"),
+        None => hex.to_string(),
+    }
 }
 
 fn handshake_name(t: u8) -> &'static str {
@@ -186,7 +397,46 @@ impl fmt::Display for DtlsRecord {
             f,
             " epoch={} seq={} len={}",
             self.epoch, self.sequence, self.length
-        )
+        )?;
+        for m in &self.messages {
+            write!(
+                f,
+                " [{} msg_seq={} len={} frag={}+{}",
+                m.msg_type, m.message_seq, m.length, m.fragment_offset, m.fragment_length
+            )?;
+            if let Some(h) = &m.hello {
+                write!(f, " {h}")?;
+            }
+            if let Some(e) = &m.error {
+                write!(f, " error: {e}")?;
+            }
+            f.write_str("]")?;
+        }
+        if let Some(a) = &self.alert {
+            write!(f, " [{} {}({})]", a.level, a.description, a.code)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for HelloSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let suites: Vec<String> = self.cipher_suites.iter().map(|s| suite_label(s)).collect();
+        write!(
+            f,
+            "version={:04x} suites={} ext={}",
+            self.version,
+            suites.join(","),
+            self.extensions.join(",")
+        )?;
+        if let Some(p) = &self.use_srtp {
+            write!(f, " use_srtp={}", p.join(","))?;
+        }
+        if let Some(v) = &self.supported_versions {
+            let v: Vec<String> = v.iter().map(|v| format!("{v:04x}")).collect();
+            write!(f, " supported_versions={}", v.join(","))?;
+        }
+        Ok(())
     }
 }
 
@@ -218,6 +468,92 @@ mod tests {
         );
         assert_eq!(records[1].content, "change_cipher_spec");
         assert_eq!(records[1].sequence, 2);
+    }
+
+    #[test]
+    fn plaintext_alert_is_decoded() {
+        let d = record(21, 0, 3, &[2, 40]);
+        let a = decode(&d).unwrap()[0].alert.clone().unwrap();
+        assert_eq!(
+            (a.level, a.code, a.description),
+            ("fatal", 40, "handshake_failure")
+        );
+        assert!(
+            decode(&d).unwrap()[0]
+                .to_string()
+                .ends_with("[fatal handshake_failure(40)]")
+        );
+        // Encrypted (epoch 1) alerts and odd lengths are not decoded.
+        assert!(
+            decode(&record(21, 1, 3, &[2, 40])).unwrap()[0]
+                .alert
+                .is_none()
+        );
+        assert!(decode(&record(21, 0, 3, &[2])).unwrap()[0].alert.is_none());
+    }
+
+    #[test]
+    fn handshake_fragments_and_a_hand_built_server_hello() {
+        // ServerHello: version fefd, random, empty session id, c02b, null
+        // compression, extensions use_srtp (0007 = AEAD_AES_128_GCM, no MKI)
+        // and extended_master_secret.
+        let mut body = vec![0xfe, 0xfd];
+        body.extend_from_slice(&[7; 32]);
+        body.extend_from_slice(&[0, 0xc0, 0x2b, 0]);
+        let exts = [0, 14, 0, 5, 0, 2, 0, 7, 0, 0, 23, 0, 0];
+        body.extend_from_slice(&(exts.len() as u16).to_be_bytes());
+        body.extend_from_slice(&exts);
+        let mut fragment = vec![
+            2,
+            0,
+            0,
+            body.len() as u8,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            body.len() as u8,
+        ];
+        fragment.extend_from_slice(&body);
+        // A second message in the same record: ServerHelloDone, seq 1.
+        fragment.extend_from_slice(&[14, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+        let r = &decode(&record(22, 0, 0, &fragment)).unwrap()[0];
+        assert_eq!(r.messages.len(), 2);
+        let hello = r.messages[0].hello.clone().unwrap();
+        assert_eq!(hello.version, 0xfefd);
+        assert_eq!(hello.cipher_suites, vec!["c02b".to_string()]);
+        assert_eq!(hello.extensions, vec!["use_srtp", "extended_master_secret"]);
+        assert_eq!(hello.use_srtp, Some(vec!["AeadAes128Gcm".to_string()]));
+        assert_eq!(hello.supported_versions, None);
+        assert_eq!(
+            (
+                r.messages[1].msg_type,
+                r.messages[1].message_seq,
+                r.messages[1].length
+            ),
+            ("ServerHelloDone", 1, 0)
+        );
+        let text = r.to_string();
+        assert!(
+            text.contains("suites=c02b(EcdheEcdsaAes128GcmSha256)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("[ServerHelloDone msg_seq=1 len=0 frag=0+0]"),
+            "{text}"
+        );
+        // A whole hello that does not parse reports why instead of a summary.
+        let mut bad = fragment.clone();
+        bad[12] = 0x00; // still framed, but the extensions block now lies
+        bad.truncate(12 + body.len() - 2);
+        bad[3] = (body.len() - 2) as u8;
+        bad[11] = (body.len() - 2) as u8;
+        let r = &decode(&record(22, 0, 0, &bad)).unwrap()[0];
+        assert!(r.messages[0].hello.is_none());
+        assert!(r.messages[0].error.is_some());
     }
 
     #[test]

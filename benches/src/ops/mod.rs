@@ -10,6 +10,10 @@
 //!   transport-cc feedback, also walk every reported packet (what a sender's
 //!   congestion controller reads).
 //! - **RTCP marshal**: write already-built packets as one compound.
+//! - **DTLS handshake**: a full DTLS 1.2 handshake, client and server in
+//!   memory, with or without the cookie exchange.
+//! - **DTLS record seal / open**: one application data record sealed by an
+//!   established connection, and opened in place by its peer.
 //! - **TWCC build**: a receiver turning 50 arrivals into a transport-cc
 //!   feedback and marshalling it.
 //! - **STUN parse / build / verify**: a Chromium check and response parsed
@@ -27,6 +31,7 @@
 //! The functions return a value derived from what they read so the compiler
 //! cannot drop the work; callers pass it to `std::hint::black_box`.
 
+mod dtls;
 mod ice;
 mod rtcp;
 mod rtp;
@@ -34,6 +39,7 @@ mod sctp;
 mod srtp;
 mod stun;
 
+pub use dtls::*;
 pub use ice::*;
 pub use rtcp::*;
 pub use rtp::*;

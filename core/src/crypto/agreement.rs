@@ -1,10 +1,10 @@
 //! Ephemeral elliptic-curve Diffie-Hellman (ECDHE) for the DTLS 1.2 key
 //! exchange (RFC 8422 §5.4, §5.10): X25519 (RFC 7748) and secp256r1.
 
-use ring::agreement::{self, EphemeralPrivateKey, UnparsedPublicKey};
-use ring::rand::SystemRandom;
+use p256::elliptic_curve::sec1::ToEncodedPoint;
+use rand_core::RngCore;
 
-use super::CryptoError;
+use super::{CryptoError, fill_random};
 
 /// The key-exchange groups we implement, with their TLS `NamedGroup` codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -34,24 +34,26 @@ impl EcdheGroup {
             _ => None,
         }
     }
-
-    fn ring(self) -> &'static agreement::Algorithm {
-        match self {
-            Self::X25519 => &agreement::X25519,
-            Self::Secp256r1 => &agreement::ECDH_P256,
-        }
-    }
 }
 
 /// Longest public key of the implemented groups (an uncompressed P-256 point).
 pub const ECDHE_MAX_PUBLIC_LEN: usize = 65;
 
+/// The private half of an [`EcdheKeyPair`].
+enum EcdhePrivate {
+    X25519(x25519_dalek::StaticSecret),
+    Secp256r1(p256::NonZeroScalar),
+}
+
 /// An ephemeral ECDHE key pair, used for exactly one agreement.
 ///
-/// The private key comes from the operating system's CSPRNG (`ring` does not
-/// accept a caller-seeded generator for secret keys).
+/// The private key is drawn from a caller's RNG ([`Self::generate_with_rng`],
+/// what a DTLS connection does with its seedable generator) or from the
+/// operating system's CSPRNG ([`Self::generate`]). X25519 runs on
+/// `x25519-dalek`, P-256 on RustCrypto `p256`: both take the secret as bytes,
+/// which `ring`'s sealed `SystemRandom`-only API does not.
 pub struct EcdheKeyPair {
-    private: EphemeralPrivateKey,
+    private: EcdhePrivate,
     public: arrayvec::ArrayVec<u8, ECDHE_MAX_PUBLIC_LEN>,
     group: EcdheGroup,
 }
@@ -64,22 +66,53 @@ impl core::fmt::Debug for EcdheKeyPair {
     }
 }
 
+/// Bytes read from the RNG for P-256 before giving up (a 32-byte string is
+/// not a valid scalar with probability ~2^-32, so this never happens).
+const P256_SCALAR_ATTEMPTS: usize = 16;
+
 impl EcdheKeyPair {
-    /// Generates a key pair in `group`.
+    /// Generates a key pair in `group` from the system CSPRNG.
     ///
     /// # Errors
     /// [`CryptoError::Backend`] when the system RNG fails.
     pub fn generate(group: EcdheGroup) -> Result<Self, CryptoError> {
-        let rng = SystemRandom::new();
-        let private =
-            EphemeralPrivateKey::generate(group.ring(), &rng).map_err(|_| CryptoError::Backend)?;
-        let public_key = private
-            .compute_public_key()
-            .map_err(|_| CryptoError::Backend)?;
+        let mut seed = [0u8; 32];
+        fill_random(&mut seed)?;
+        let mut rng = <rand_chacha::ChaCha20Rng as rand_core::SeedableRng>::from_seed(seed);
+        Self::generate_with_rng(group, &mut rng)
+    }
+
+    /// Generates a key pair in `group` with secret bytes from `rng`: the same
+    /// RNG state gives the same key pair.
+    ///
+    /// # Errors
+    /// [`CryptoError::Backend`] if `rng` keeps producing strings that are not
+    /// a valid P-256 scalar (practically impossible for a real RNG).
+    pub fn generate_with_rng(
+        group: EcdheGroup,
+        rng: &mut impl RngCore,
+    ) -> Result<Self, CryptoError> {
         let mut public = arrayvec::ArrayVec::new();
-        public
-            .try_extend_from_slice(public_key.as_ref())
-            .map_err(|_| CryptoError::Backend)?;
+        let private = match group {
+            EcdheGroup::X25519 => {
+                let mut bytes = [0u8; 32];
+                rng.fill_bytes(&mut bytes);
+                let secret = x25519_dalek::StaticSecret::from(bytes);
+                let point = x25519_dalek::PublicKey::from(&secret);
+                public
+                    .try_extend_from_slice(point.as_bytes())
+                    .map_err(|_| CryptoError::Backend)?;
+                EcdhePrivate::X25519(secret)
+            }
+            EcdheGroup::Secp256r1 => {
+                let scalar = p256_scalar_from_rng(rng)?;
+                let point = p256::PublicKey::from_secret_scalar(&scalar).to_encoded_point(false);
+                public
+                    .try_extend_from_slice(point.as_bytes())
+                    .map_err(|_| CryptoError::Backend)?;
+                EcdhePrivate::Secp256r1(scalar)
+            }
+        };
         Ok(Self {
             private,
             public,
@@ -107,8 +140,43 @@ impl EcdheKeyPair {
     /// [`CryptoError::AuthenticationFailed`] for a peer key that is not a
     /// valid point of the group (or an all-zero X25519 result).
     pub fn agree(self, peer_public: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        let peer = UnparsedPublicKey::new(self.group.ring(), peer_public);
-        agreement::agree_ephemeral(self.private, &peer, |secret| secret.to_vec())
-            .map_err(|_| CryptoError::AuthenticationFailed)
+        match self.private {
+            EcdhePrivate::X25519(secret) => {
+                let peer: [u8; 32] = peer_public
+                    .try_into()
+                    .map_err(|_| CryptoError::AuthenticationFailed)?;
+                let shared = secret.diffie_hellman(&x25519_dalek::PublicKey::from(peer));
+                // RFC 7748 §6.1 / RFC 8422 §5.11: refuse the all-zero output.
+                if !shared.was_contributory() {
+                    return Err(CryptoError::AuthenticationFailed);
+                }
+                Ok(shared.as_bytes().to_vec())
+            }
+            EcdhePrivate::Secp256r1(scalar) => {
+                // Uncompressed points only (RFC 8422 §5.1.2, ec_point_formats).
+                if peer_public.first() != Some(&4) || peer_public.len() != 65 {
+                    return Err(CryptoError::AuthenticationFailed);
+                }
+                let peer = p256::PublicKey::from_sec1_bytes(peer_public)
+                    .map_err(|_| CryptoError::AuthenticationFailed)?;
+                let shared = p256::ecdh::diffie_hellman(scalar, peer.as_affine());
+                Ok(shared.raw_secret_bytes().to_vec())
+            }
+        }
     }
+}
+
+/// A non-zero P-256 scalar from 32-byte strings drawn from `rng` (rejection
+/// sampling: strings at or above the group order are drawn again).
+pub(super) fn p256_scalar_from_rng(
+    rng: &mut impl RngCore,
+) -> Result<p256::NonZeroScalar, CryptoError> {
+    for _ in 0..P256_SCALAR_ATTEMPTS {
+        let mut bytes = p256::FieldBytes::default();
+        rng.fill_bytes(&mut bytes);
+        if let Some(scalar) = Option::from(p256::NonZeroScalar::from_repr(bytes)) {
+            return Ok(scalar);
+        }
+    }
+    Err(CryptoError::Backend)
 }

@@ -123,22 +123,37 @@ pub struct Certificate {
 
 impl Certificate {
     /// Generates a self-signed ECDSA P-256 certificate (subject CN
-    /// `zerortc`, random serial, rcgen's default validity).
+    /// `zerortc`, serial derived from the public key, rcgen's default
+    /// validity) with a key from the system CSPRNG.
     ///
     /// # Errors
     /// [`CryptoError::Backend`] when generation fails.
     pub fn generate_self_signed() -> Result<Self, CryptoError> {
-        let key_pair = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
-            .map_err(|_| CryptoError::Backend)?;
+        let mut seed = [0u8; 32];
+        super::fill_random(&mut seed)?;
+        Self::generate_self_signed_from_seed(seed)
+    }
+
+    /// [`generate_self_signed`](Self::generate_self_signed) with the key
+    /// drawn from a ChaCha20 RNG seeded with `seed`: the same seed gives the
+    /// same certificate, byte for byte (ECDSA signing is RFC 6979
+    /// deterministic). For tests and reproducible benchmarks.
+    ///
+    /// # Errors
+    /// [`CryptoError::Backend`] when generation fails.
+    pub fn generate_self_signed_from_seed(seed: [u8; 32]) -> Result<Self, CryptoError> {
+        let mut rng = <rand_chacha::ChaCha20Rng as rand_core::SeedableRng>::from_seed(seed);
+        let key = EcdsaSigningKey::generate_with_rng(&mut rng)?;
         let mut params = rcgen::CertificateParams::new(Vec::<String>::new())
             .map_err(|_| CryptoError::Backend)?;
         params
             .distinguished_name
             .push(rcgen::DnType::CommonName, "zerortc");
-        let cert = params
-            .self_signed(&key_pair)
-            .map_err(|_| CryptoError::Backend)?;
-        Self::from_der_and_pkcs8(cert.der().to_vec(), &key_pair.serialize_der())
+        let cert = params.self_signed(&key).map_err(|_| CryptoError::Backend)?;
+        Ok(Self {
+            der: cert.der().to_vec(),
+            key,
+        })
     }
 
     /// Wraps an existing certificate (DER) and its PKCS#8 P-256 private key.

@@ -14,9 +14,10 @@
 //! | SHA-256/384, HMAC-SHA256/384 (DTLS 1.2 PRF and handshake hash, STUN MESSAGE-INTEGRITY-SHA256) | [`Digest`], [`HmacKey`] | `ring` 0.17 | not on a per-packet path |
 //! | MD5 (STUN/TURN long-term credential key only, RFC 8489 §9.2.2) | [`md5`] | RustCrypto `md-5` 0.10 | legacy key derivation, never for integrity |
 //! | TLS 1.2 PRF `P_SHA256`/`P_SHA384` (RFC 5246 §5) | [`tls12_prf`] | `ring` HMAC | handshake only |
-//! | ECDHE X25519 / P-256 (RFC 8422) | [`EcdheKeyPair`] | `ring` `agreement` | handshake only |
-//! | ECDSA P-256 signing; ECDSA P-256/P-384, RSA PKCS#1/PSS verification | [`EcdsaSigningKey`], [`PeerPublicKey`] | `ring` `signature` | handshake only |
-//! | self-signed certificates, fingerprints, peer key extraction | [`Certificate`], [`Fingerprint`], [`peer_public_key`] | `rcgen` 0.14 (ring), `x509-cert` 0.3, `ring` digests | handshake only |
+//! | ECDHE X25519 / P-256 (RFC 8422) | [`EcdheKeyPair`] | `x25519-dalek` 2 / RustCrypto `p256` 0.13 | handshake only; secret keys from a caller's (seedable) RNG, which `ring`'s `agreement` does not accept |
+//! | ECDSA P-256 signing (RFC 6979 deterministic nonces) | [`EcdsaSigningKey`] | RustCrypto `p256` 0.13 | handshake only; signatures reproducible under a seed |
+//! | ECDSA P-256/P-384, RSA PKCS#1/PSS verification | [`PeerPublicKey`] | `ring` `signature` | handshake only |
+//! | self-signed certificates, fingerprints, peer key extraction | [`Certificate`], [`Fingerprint`], [`peer_public_key`] | `rcgen` 0.14 (signed by our `p256` key), `x509-cert` 0.3, `ring` digests | handshake only |
 //!
 //! Figures behind the choice: `reports/crypto-backends.md`, measured by the
 //! lab (`benches/src/backends.rs`: criterion suite `crypto_backends` and the
@@ -97,8 +98,8 @@ pub enum CryptoError {
 #[cfg(test)]
 mod tests;
 
-/// Fills `out` from the operating system's CSPRNG (DTLS randoms, cookie
-/// secrets).
+/// Fills `out` from the operating system's CSPRNG (the seed of a DTLS
+/// connection's RNG when the caller gives none).
 ///
 /// # Errors
 /// [`CryptoError::Backend`] when the system RNG fails.

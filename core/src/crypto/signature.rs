@@ -1,9 +1,13 @@
 //! Handshake signatures (RFC 5246 §7.4.1.4.1, RFC 8446 §4.2.3 code points):
-//! ECDSA P-256/SHA-256 signing with our certificate's key, and verification
-//! of ECDSA (P-256, P-384) and RSA (PKCS#1 v1.5 and PSS) peer signatures.
+//! ECDSA P-256/SHA-256 signing with our certificate's key (RustCrypto
+//! `p256`, deterministic nonces per RFC 6979 so a seeded handshake is
+//! reproducible byte for byte), and verification of ECDSA (P-256, P-384) and
+//! RSA (PKCS#1 v1.5 and PSS) peer signatures (`ring`).
 
-use ring::rand::SystemRandom;
-use ring::signature::{self, EcdsaKeyPair, KeyPair, UnparsedPublicKey};
+use p256::ecdsa::signature::Signer;
+use p256::pkcs8::DecodePrivateKey;
+use rand_core::RngCore;
+use ring::signature::{self, UnparsedPublicKey};
 
 use super::CryptoError;
 
@@ -116,10 +120,13 @@ impl PeerPublicKey {
     }
 }
 
-/// An ECDSA P-256 private key that signs with SHA-256 (ASN.1 DER signatures).
+/// An ECDSA P-256 private key that signs with SHA-256 (ASN.1 DER
+/// signatures). Signing is deterministic (RFC 6979): the same key and message
+/// give the same signature.
+#[derive(Clone)]
 pub struct EcdsaSigningKey {
-    key: EcdsaKeyPair,
-    rng: SystemRandom,
+    key: p256::ecdsa::SigningKey,
+    public: Vec<u8>,
 }
 
 impl core::fmt::Debug for EcdsaSigningKey {
@@ -129,32 +136,69 @@ impl core::fmt::Debug for EcdsaSigningKey {
 }
 
 impl EcdsaSigningKey {
+    fn from_key(key: p256::ecdsa::SigningKey) -> Self {
+        let public = key
+            .verifying_key()
+            .to_encoded_point(false)
+            .as_bytes()
+            .to_vec();
+        Self { key, public }
+    }
+
     /// Loads a PKCS#8 (RFC 5958) P-256 private key.
     ///
     /// # Errors
     /// [`CryptoError::Backend`] when the key is not a valid P-256 PKCS#8 key.
     pub fn from_pkcs8(pkcs8: &[u8]) -> Result<Self, CryptoError> {
-        let rng = SystemRandom::new();
-        let key = EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8, &rng)
-            .map_err(|_| CryptoError::Backend)?;
-        Ok(Self { key, rng })
+        let key =
+            p256::ecdsa::SigningKey::from_pkcs8_der(pkcs8).map_err(|_| CryptoError::Backend)?;
+        Ok(Self::from_key(key))
+    }
+
+    /// A new key with its secret scalar drawn from `rng`: the same RNG state
+    /// gives the same key.
+    ///
+    /// # Errors
+    /// [`CryptoError::Backend`] if `rng` never yields a valid scalar
+    /// (practically impossible).
+    pub fn generate_with_rng(rng: &mut impl RngCore) -> Result<Self, CryptoError> {
+        let scalar = super::agreement::p256_scalar_from_rng(rng)?;
+        Ok(Self::from_key(p256::ecdsa::SigningKey::from(scalar)))
     }
 
     /// The uncompressed public point.
     #[must_use]
     pub fn public_key(&self) -> &[u8] {
-        self.key.public_key().as_ref()
+        &self.public
     }
 
-    /// Signs the concatenation of `message` (`ecdsa_secp256r1_sha256`).
+    /// Signs the concatenation of `message` (`ecdsa_secp256r1_sha256`,
+    /// ASN.1 DER).
     ///
     /// # Errors
-    /// [`CryptoError::Backend`] when the RNG fails.
+    /// [`CryptoError::Backend`] when signing fails.
     pub fn sign(&self, message: &[&[u8]]) -> Result<Vec<u8>, CryptoError> {
         let joined: Vec<u8> = message.concat();
-        self.key
-            .sign(&self.rng, &joined)
-            .map(|sig| sig.as_ref().to_vec())
-            .map_err(|_| CryptoError::Backend)
+        let sig: p256::ecdsa::Signature = self
+            .key
+            .try_sign(&joined)
+            .map_err(|_| CryptoError::Backend)?;
+        Ok(sig.to_der().as_bytes().to_vec())
+    }
+}
+
+impl rcgen::PublicKeyData for EcdsaSigningKey {
+    fn der_bytes(&self) -> &[u8] {
+        &self.public
+    }
+
+    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+        &rcgen::PKCS_ECDSA_P256_SHA256
+    }
+}
+
+impl rcgen::SigningKey for EcdsaSigningKey {
+    fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
+        EcdsaSigningKey::sign(self, &[msg]).map_err(|_| rcgen::Error::RingUnspecified)
     }
 }

@@ -223,7 +223,7 @@ impl DtlsConnection {
             .neg
             .group
             .ok_or(DtlsError::UnexpectedMessage("ServerHelloDone"))?;
-        let ecdhe = EcdheKeyPair::generate(group)?;
+        let ecdhe = EcdheKeyPair::generate_with_rng(group, &mut self.rng)?;
         let public = ecdhe.public_key().to_vec();
         let pre_master = ecdhe
             .agree(&self.neg.peer_ecdhe_public)

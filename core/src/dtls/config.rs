@@ -35,13 +35,20 @@ pub struct DtlsConfig {
     /// Server: answer the first ClientHello with a HelloVerifyRequest
     /// carrying a stateless HMAC cookie (RFC 6347 §4.2.1).
     pub cookie_exchange: bool,
+    /// Seed of the connection's RNG (ChaCha20), which draws the hello
+    /// randoms, the cookie secret and the ephemeral ECDHE keys. The same
+    /// seed, certificate and inputs (datagrams and times) give the same
+    /// datagrams and keying material byte for byte: for tests and
+    /// benchmarks. `None` (the default) seeds it once from the operating
+    /// system at construction — what production wants.
+    pub rng_seed: Option<[u8; 32]>,
 }
 
 impl DtlsConfig {
     /// Defaults for WebRTC: every SRTP profile in [`SrtpProfile::ALL`]
     /// order, every cipher suite, MTU 1200, 1 s initial timeout doubling up
     /// to 60 s, 7 retransmissions (the handshake gives up 183 s after its
-    /// first flight), cookie exchange on.
+    /// first flight), cookie exchange on, RNG seeded from the operating system.
     #[must_use]
     pub fn new(certificate: Arc<Certificate>, remote_fingerprint: Option<Fingerprint>) -> Self {
         Self {
@@ -54,6 +61,7 @@ impl DtlsConfig {
             max_retransmit_timeout: Duration::from_secs(60),
             max_retransmissions: 7,
             cookie_exchange: true,
+            rng_seed: None,
         }
     }
 }

@@ -5,6 +5,9 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
+use rand_chacha::ChaCha20Rng;
+use rand_core::{RngCore, SeedableRng};
+
 use crate::crypto::{Digest, EcdheGroup, EcdheKeyPair, PeerPublicKey, fill_random};
 use crate::srtp::{DtlsRole, SrtpProfile};
 
@@ -93,6 +96,9 @@ pub struct DtlsConnection {
     pub(super) next_send_seq: u16,
     pub(super) reassembler: Reassembler,
     pub(super) cookie_secret: [u8; 32],
+    /// Every random byte of the handshake comes from here
+    /// ([`DtlsConfig::rng_seed`]).
+    pub(super) rng: ChaCha20Rng,
     write_epoch: u16,
     write_seq: [u64; 2],
     read_epoch: u16,
@@ -109,8 +115,17 @@ pub struct DtlsConnection {
 
 impl DtlsConnection {
     fn new(role: DtlsRole, config: DtlsConfig, state: State) -> Result<Self, DtlsError> {
+        let seed = match config.rng_seed {
+            Some(seed) => seed,
+            None => {
+                let mut seed = [0u8; 32];
+                fill_random(&mut seed)?;
+                seed
+            }
+        };
+        let mut rng = ChaCha20Rng::from_seed(seed);
         let mut cookie_secret = [0u8; 32];
-        fill_random(&mut cookie_secret)?;
+        rng.fill_bytes(&mut cookie_secret);
         let timeout = config.initial_retransmit_timeout;
         Ok(Self {
             role,
@@ -122,6 +137,7 @@ impl DtlsConnection {
             next_send_seq: 0,
             reassembler: Reassembler::new(),
             cookie_secret,
+            rng,
             write_epoch: 0,
             write_seq: [0; 2],
             read_epoch: 0,
@@ -144,7 +160,7 @@ impl DtlsConnection {
     /// [`DtlsError::Crypto`] when the system RNG fails.
     pub fn new_client(config: DtlsConfig, now: Instant) -> Result<Self, DtlsError> {
         let mut conn = Self::new(DtlsRole::Client, config, State::ClientWaitHello)?;
-        fill_random(&mut conn.neg.client_random)?;
+        conn.rng.fill_bytes(&mut conn.neg.client_random);
         conn.send_client_hello(now)?;
         Ok(conn)
     }

@@ -3,9 +3,9 @@
 
 use std::time::Instant;
 
-use crate::crypto::{
-    DigestAlgorithm, EcdheGroup, EcdheKeyPair, HmacKey, SignatureScheme, fill_random,
-};
+use rand_core::RngCore;
+
+use crate::crypto::{DigestAlgorithm, EcdheGroup, EcdheKeyPair, HmacKey, SignatureScheme};
 use crate::srtp::SrtpProfile;
 
 use super::DtlsError;
@@ -163,11 +163,11 @@ impl DtlsConnection {
         let choice = self.choose(&hello)?;
         self.record_received(message);
         self.neg.client_random = hello.random;
-        fill_random(&mut self.neg.server_random)?;
+        self.rng.fill_bytes(&mut self.neg.server_random);
         self.neg.suite = Some(choice.suite);
         self.neg.srtp_profile = choice.srtp;
         self.neg.group = Some(choice.group);
-        let ecdhe = EcdheKeyPair::generate(choice.group)?;
+        let ecdhe = EcdheKeyPair::generate_with_rng(choice.group, &mut self.rng)?;
         self.stop_timer();
         self.next_send_seq = message.message_seq;
         self.begin_flight();

@@ -4,49 +4,15 @@
 //! Only the measuring thread's allocations are counted (the harness's other
 //! threads allocate concurrently).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use zerortc::crypto::{Certificate, FingerprintAlgorithm};
 use zerortc::dtls::{CipherSuite, DtlsConfig, DtlsConnection, DtlsError, DtlsEvent};
 
-struct Counting;
-
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-}
-
-fn count() {
-    if COUNTING.with(Cell::get) {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-// SAFETY: forwards to the system allocator unchanged, only counting calls.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count();
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count();
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::allocations_during;
 
 fn connected_pair(suite: CipherSuite) -> (DtlsConnection, DtlsConnection) {
     let a = Arc::new(Certificate::generate_self_signed().unwrap());
@@ -88,21 +54,20 @@ fn application_records_seal_and_open_without_allocating() {
             .handle_read_in_place(now, &mut datagram[..n])
             .unwrap()
             .unwrap();
-        ALLOCATIONS.store(0, Ordering::Relaxed);
-        COUNTING.with(|c| c.set(true));
         let mut total = 0usize;
-        for i in 0..1000u32 {
-            let n = client
-                .seal_application_data(&payload[..100 + (i as usize % 1100)], &mut datagram)
-                .unwrap();
-            let plain = server
-                .handle_read_in_place(now, &mut datagram[..n])
-                .unwrap()
-                .unwrap();
-            total += plain.len();
-        }
-        COUNTING.with(|c| c.set(false));
-        assert_eq!(ALLOCATIONS.load(Ordering::Relaxed), 0, "{suite:?}");
+        let allocations = allocations_during(|| {
+            for i in 0..1000u32 {
+                let n = client
+                    .seal_application_data(&payload[..100 + (i as usize % 1100)], &mut datagram)
+                    .unwrap();
+                let plain = server
+                    .handle_read_in_place(now, &mut datagram[..n])
+                    .unwrap()
+                    .unwrap();
+                total += plain.len();
+            }
+        });
+        assert_eq!(allocations, 0, "{suite:?}");
         assert!(total > 100_000);
         assert_eq!(server.poll_event(), None);
         // The in-place path keeps the replay window and the tag check.

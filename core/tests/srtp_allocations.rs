@@ -5,48 +5,11 @@
 //! thread are counted: the test harness's own threads print and allocate
 //! concurrently.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use zerortc::srtp::{SrtpConfig, SrtpProfile, SrtpProtector, SrtpUnprotector};
 
-struct Counting;
-
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-
-thread_local! {
-    /// Set on the measuring thread only (const-initialized: reading it
-    /// never allocates).
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-}
-
-fn count() {
-    if COUNTING.with(Cell::get) {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-// SAFETY: forwards to the system allocator unchanged, only counting calls.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count();
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count();
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::allocations_during;
 
 fn rtp(ssrc: u32, seq: u16, out: &mut [u8; 1500], payload_len: usize) -> usize {
     out[0] = 0x80;
@@ -67,12 +30,9 @@ fn rtcp(ssrc: u32, out: &mut [u8; 1500]) -> usize {
 
 #[test]
 fn steady_state_protect_and_unprotect_allocate_nothing() {
-    COUNTING.with(|c| c.set(true));
-    let probe = ALLOCATIONS.load(Ordering::Relaxed);
-    drop(std::hint::black_box(Box::new(1u64)));
     assert_eq!(
-        ALLOCATIONS.load(Ordering::Relaxed),
-        probe + 1,
+        allocations_during(|| drop(std::hint::black_box(Box::new(1u64)))),
+        1,
         "the counting allocator sees this thread"
     );
     for profile in SrtpProfile::ALL {
@@ -92,26 +52,26 @@ fn steady_state_protect_and_unprotect_allocate_nothing() {
             rx.unprotect_rtcp(&mut buf[..n]).unwrap();
         }
 
-        let before = ALLOCATIONS.load(Ordering::Relaxed);
         let mut ops = 0u64;
-        for i in 1..=2_000u16 {
-            let seq = 65_000u16.wrapping_add(i); // crosses the wrap
-            for ssrc in ssrcs {
-                let n = rtp(ssrc, seq, &mut buf, if i % 2 == 0 { 160 } else { 1200 });
-                let n = tx.protect_rtp(&mut buf, n).unwrap();
-                rx.unprotect_rtp(&mut buf[..n]).unwrap();
-                // A replay is refused without allocating.
-                assert!(rx.unprotect_rtp(&mut buf[..n]).is_err());
-                ops += 3;
+        let allocations = allocations_during(|| {
+            for i in 1..=2_000u16 {
+                let seq = 65_000u16.wrapping_add(i); // crosses the wrap
+                for ssrc in ssrcs {
+                    let n = rtp(ssrc, seq, &mut buf, if i % 2 == 0 { 160 } else { 1200 });
+                    let n = tx.protect_rtp(&mut buf, n).unwrap();
+                    rx.unprotect_rtp(&mut buf[..n]).unwrap();
+                    // A replay is refused without allocating.
+                    assert!(rx.unprotect_rtp(&mut buf[..n]).is_err());
+                    ops += 3;
+                }
+                if i % 10 == 0 {
+                    let n = rtcp(ssrcs[0], &mut buf);
+                    let n = tx.protect_rtcp(&mut buf, n).unwrap();
+                    rx.unprotect_rtcp(&mut buf[..n]).unwrap();
+                    ops += 2;
+                }
             }
-            if i % 10 == 0 {
-                let n = rtcp(ssrcs[0], &mut buf);
-                let n = tx.protect_rtcp(&mut buf, n).unwrap();
-                rx.unprotect_rtcp(&mut buf[..n]).unwrap();
-                ops += 2;
-            }
-        }
-        let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+        });
         assert_eq!(rx.roc(ssrcs[0]), Some(1));
         assert_eq!(
             allocations, 0,

@@ -153,14 +153,10 @@ impl HmacKey {
     /// # Errors
     /// [`CryptoError::AuthenticationFailed`] when it does not verify.
     pub fn verify(&self, parts: &[&[u8]], tag: &[u8]) -> Result<(), CryptoError> {
-        let mut computed = [0u8; 64];
-        let len = self.sign_into(parts, &mut computed)?;
-        let computed = computed.get(..len).ok_or(CryptoError::Backend)?;
-        if bool::from(subtle::ConstantTimeEq::ct_eq(computed, tag)) {
-            Ok(())
-        } else {
-            Err(CryptoError::AuthenticationFailed)
+        if tag.len() != self.algorithm.output_len() {
+            return Err(CryptoError::AuthenticationFailed);
         }
+        self.verify_truncated(parts, tag)
     }
 
     /// Verifies that `tag` equals the leftmost `tag.len()` bytes of the tag

@@ -26,6 +26,7 @@ pub mod crypto;
 pub mod datachannel;
 pub mod dtls;
 pub mod ice;
+pub mod peer;
 pub mod rtcp;
 pub mod rtp;
 pub mod sctp;

@@ -1,0 +1,94 @@
+//! Reused byte buffers: every datagram the peer connection sends or
+//! decrypts, and every message or RTP packet it hands to the application,
+//! lives in a buffer taken from a free list and given back afterwards, so
+//! that steady-state traffic allocates nothing.
+
+use core::ops::{Deref, DerefMut};
+
+/// Capacity of a datagram buffer: any UDP payload on an Ethernet path,
+/// with room for the SRTP tag.
+pub(crate) const DATAGRAM_CAPACITY: usize = 2048;
+
+/// Where a [`Buffer`] came from, so that [`super::RTCPeerConnection::recycle`]
+/// returns it to the right free list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// The peer connection's datagram pool (RTP, RTCP).
+    Datagram,
+    /// The SCTP association's message pool (data channel messages).
+    Sctp,
+}
+
+/// Bytes handed to the application in an event: a data channel message or
+/// a decrypted RTP/RTCP packet. It dereferences to `[u8]`.
+///
+/// Give it back with [`super::RTCPeerConnection::recycle`] when done: the
+/// next message or packet then reuses it instead of allocating. Dropping it
+/// is fine too (it is freed). [`Buffer::into_vec`] keeps the bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Buffer {
+    pub(crate) data: Vec<u8>,
+    pub(crate) origin: Origin,
+}
+
+impl Buffer {
+    pub(crate) fn new(data: Vec<u8>, origin: Origin) -> Self {
+        Self { data, origin }
+    }
+
+    /// The bytes, as an owned vector (the buffer is not recycled then).
+    #[must_use]
+    pub fn into_vec(self) -> Vec<u8> {
+        self.data
+    }
+}
+
+impl Deref for Buffer {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.data
+    }
+}
+
+impl DerefMut for Buffer {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        &mut self.data
+    }
+}
+
+impl AsRef<[u8]> for Buffer {
+    fn as_ref(&self) -> &[u8] {
+        &self.data
+    }
+}
+
+/// A free list of datagram buffers. Not trimmed: it holds at most the
+/// peak number of buffers in use at once.
+#[derive(Debug, Default)]
+pub(crate) struct Pool {
+    free: Vec<Vec<u8>>,
+}
+
+impl Pool {
+    /// An empty buffer of at least [`DATAGRAM_CAPACITY`] bytes of capacity.
+    pub(crate) fn take(&mut self) -> Vec<u8> {
+        self.free
+            .pop()
+            .unwrap_or_else(|| Vec::with_capacity(DATAGRAM_CAPACITY))
+    }
+
+    /// A buffer holding a copy of `data`.
+    pub(crate) fn copy_of(&mut self, data: &[u8]) -> Vec<u8> {
+        let mut buf = self.take();
+        buf.extend_from_slice(data);
+        buf
+    }
+
+    /// Gives a buffer back; buffers smaller than a datagram are freed.
+    pub(crate) fn give(&mut self, mut buf: Vec<u8>) {
+        if buf.capacity() >= DATAGRAM_CAPACITY {
+            buf.clear();
+            self.free.push(buf);
+        }
+    }
+}

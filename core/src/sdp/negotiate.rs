@@ -1,0 +1,1 @@
+//! Negotiation rules (filled in next).

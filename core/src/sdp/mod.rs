@@ -69,6 +69,7 @@
 mod attributes;
 mod codec;
 mod error;
+mod h264;
 mod media;
 pub mod negotiate;
 mod parse;

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use zerortc::ice::{CandidateType, TransportProtocol};
-use zerortc::sdp::{Direction, HashFunction, MediaKind, Proto, SessionDescription, Setup};
+use zerortc::sdp::{
+    Direction, HashFunction, MediaKind, Proto, RidDirection, SessionDescription, Setup,
+};
 
 fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -248,11 +250,241 @@ fn chromium_plain_rtp_offer_fields() {
     assert_eq!(video.ssrcs[1].attributes.len(), 2);
 }
 
-/// Used by the capture-based tests below.
-#[allow(dead_code)]
 fn candidates_of(sdp: &SessionDescription) -> Vec<(TransportProtocol, CandidateType)> {
     sdp.media
         .iter()
         .flat_map(|m| m.candidates.iter().map(|c| (c.transport, c.kind)))
         .collect()
+}
+
+#[test]
+fn firefox_offer_fields() {
+    let offer = fixture("firefox153-av-offer.sdp");
+    assert_eq!(offer.origin.username, "mozilla...THIS_IS_SDPARTA-99.0");
+    assert_eq!(offer.origin.address, "0.0.0.0");
+    // Session-level attributes Firefox writes.
+    assert_eq!(offer.direction, Some(Direction::SendRecv));
+    assert_eq!(offer.fingerprints.len(), 1);
+    assert_eq!(offer.fingerprints[0].hash, HashFunction::Sha256);
+    assert_eq!(offer.ice_options, ["trickle"]);
+    let semantic = offer.msid_semantic.as_ref().unwrap();
+    assert_eq!(
+        (semantic.semantics.as_str(), &semantic.identifiers[..]),
+        ("WMS", &["*".to_string()][..])
+    );
+    assert_eq!(offer.bundle_group().unwrap().mids, ["0", "1"]);
+    let [audio, video] = &offer.media[..] else {
+        panic!("two sections")
+    };
+    // Per-section values inherit the session's.
+    assert!(audio.fingerprints.is_empty());
+    assert_eq!(offer.fingerprints_of(audio), &offer.fingerprints[..]);
+    assert_eq!(offer.ice_options_of(video), ["trickle"]);
+    assert_eq!(offer.setup_of(audio), Some(Setup::ActPass));
+    assert_eq!(offer.direction_of(video), Direction::SendRecv);
+    assert_eq!(audio.proto, Proto::UdpTlsRtpSavpf);
+    assert!(audio.end_of_candidates);
+    assert_eq!(audio.candidates.len(), 8);
+    let rtcp = audio.rtcp.as_ref().unwrap();
+    assert_eq!(rtcp.connection.as_ref().unwrap().address, "127.0.0.1");
+    // Firefox's upper-case transports are parsed; components 1 and 2.
+    assert!(
+        audio
+            .candidates
+            .iter()
+            .any(|c| c.transport == TransportProtocol::Tcp)
+    );
+    assert!(audio.candidates.iter().any(|c| c.component == 2));
+    assert!(
+        audio
+            .candidates
+            .iter()
+            .any(|c| c.address.ip().is_some_and(|ip| ip.is_ipv6()))
+    );
+    // Extension directions.
+    let csrc = audio.extmaps.iter().find(|e| e.id == 2).unwrap();
+    assert_eq!(csrc.direction, Some(Direction::RecvOnly));
+    assert_eq!(csrc.uri, "urn:ietf:params:rtp-hdrext:csrc-audio-level");
+    assert!(audio.extmap_allow_mixed);
+    let opus = audio.codec(109).unwrap();
+    assert_eq!(
+        opus.fmtp.as_ref().unwrap().to_string(),
+        "maxplaybackrate=48000;stereo=1;useinbandfec=1"
+    );
+    assert_eq!(
+        audio.codec(101).unwrap().fmtp.as_ref().unwrap().to_string(),
+        "0-15"
+    );
+    assert_eq!(audio.codec(9).unwrap().channels(), Some(1));
+    // Codecs in m-line order although Firefox writes fmtp, rtcp-fb, rtpmap
+    // lines in three runs.
+    let pts: Vec<u8> = video.codecs.iter().map(|c| c.payload_type).collect();
+    assert_eq!(pts, video.payload_types().collect::<Vec<_>>());
+    assert_eq!(video.codec(124).unwrap().apt(), Some(120));
+    assert!(video.codecs.iter().all(|c| !c.is("H264")));
+    assert_eq!(video.ssrc_groups.len(), 1);
+    assert!(
+        video
+            .ssrcs
+            .iter()
+            .all(|s| s.cname().is_some_and(|c| c.starts_with('{')))
+    );
+    assert!(video.rtcp_rsize && video.rtcp_mux);
+}
+
+#[test]
+fn data_channel_offers_of_both_browsers() {
+    for name in ["chromium156-data-offer.sdp", "firefox153-data-offer.sdp"] {
+        let offer = fixture(name);
+        let m = &offer.media[0];
+        assert_eq!(m.kind, MediaKind::Application, "{name}");
+        assert_eq!(m.proto, Proto::UdpDtlsSctp, "{name}");
+        assert_eq!(m.formats, ["webrtc-datachannel"], "{name}");
+        assert_eq!(m.sctp_port, Some(5000), "{name}");
+        assert_eq!(offer.setup_of(m), Some(Setup::ActPass), "{name}");
+        assert!(!m.candidates.is_empty(), "{name}");
+        assert_eq!(
+            m.port, m.candidates[0].port,
+            "{name}: m= port is the default candidate's"
+        );
+    }
+    assert_eq!(
+        fixture("firefox153-data-offer.sdp").media[0].max_message_size,
+        Some(1073741823)
+    );
+    assert_eq!(
+        fixture("chromium156-data-offer.sdp").media[0].max_message_size,
+        Some(262144)
+    );
+    let answer = fixture("chromium156-data-answer-to-firefox153.sdp");
+    assert_eq!(answer.media[0].setup, Some(Setup::Active));
+    assert_eq!(answer.media[0].mid.as_deref(), Some("0"));
+}
+
+#[test]
+fn simulcast_offers() {
+    for name in [
+        "chromium156-av-simulcast-offer.sdp",
+        "firefox153-av-simulcast-offer.sdp",
+    ] {
+        let offer = fixture(name);
+        let video = offer
+            .media
+            .iter()
+            .find(|m| m.kind == MediaKind::Video)
+            .unwrap();
+        let rids: Vec<(&str, RidDirection)> = video
+            .rids
+            .iter()
+            .map(|r| (r.id.as_str(), r.direction))
+            .collect();
+        assert_eq!(
+            rids,
+            [
+                ("q", RidDirection::Send),
+                ("h", RidDirection::Send),
+                ("f", RidDirection::Send)
+            ],
+            "{name}"
+        );
+        let simulcast = video.simulcast.as_ref().unwrap();
+        assert_eq!(simulcast.to_string(), "send q;h;f", "{name}");
+        assert!(simulcast.recv.is_empty());
+        assert_eq!(
+            video
+                .extmap_id("urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id")
+                .is_some(),
+            true,
+            "{name}"
+        );
+    }
+    let firefox = fixture("firefox153-av-simulcast-offer.sdp");
+    let video = &firefox.media[1];
+    assert_eq!(video.ssrc_groups.len(), 3);
+    assert!(
+        video
+            .ssrc_groups
+            .iter()
+            .all(|g| g.semantics == "FID" && g.ssrcs.len() == 2)
+    );
+    let chromium = fixture("chromium156-av-simulcast-offer.sdp");
+    assert!(chromium.media[1].ssrcs.is_empty());
+}
+
+#[test]
+fn answers_of_both_browsers() {
+    for (name, offer) in [
+        (
+            "firefox153-av-answer-to-chromium156.sdp",
+            "chromium156-av-offer.sdp",
+        ),
+        (
+            "chromium156-av-answer-to-firefox153.sdp",
+            "firefox153-av-offer.sdp",
+        ),
+        (
+            "firefox153-av-data-answer-to-chromium156.sdp",
+            "chromium156-av-data-offer.sdp",
+        ),
+        (
+            "chromium156-av-data-answer-to-firefox153.sdp",
+            "firefox153-av-data-offer.sdp",
+        ),
+    ] {
+        let answer = fixture(name);
+        let offer = fixture(offer);
+        let mids = |s: &SessionDescription| -> Vec<String> {
+            s.media.iter().map(|m| m.mid.clone().unwrap()).collect()
+        };
+        assert_eq!(mids(&answer), mids(&offer), "{name}: mids in offer order");
+        assert_eq!(answer.bundle_group().unwrap().mids, mids(&offer), "{name}");
+        for m in &answer.media {
+            assert_eq!(answer.setup_of(m), Some(Setup::Active), "{name}");
+            assert_eq!(answer.fingerprints_of(m).len(), 1, "{name}");
+            assert!(!m.is_rejected(), "{name}");
+            if m.kind != MediaKind::Application {
+                assert_eq!(answer.direction_of(m), Direction::SendRecv, "{name}");
+                assert!(m.rtcp_mux, "{name}");
+                // Extension ids are the offer's.
+                let offered = offer.media_by_mid(m.mid.as_deref().unwrap()).unwrap();
+                for e in &m.extmaps {
+                    assert_eq!(offered.extmap_id(&e.uri), Some(e.id), "{name}: {}", e.uri);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn candidates_of_both_browsers() {
+    let chromium = fixture("chromium156-av-data-offer.sdp");
+    let c = &chromium.media[0].candidates[0];
+    assert_eq!(c.generation, Some(0));
+    assert_eq!(c.network_cost, Some(50));
+    assert!(candidates_of(&chromium).contains(&(TransportProtocol::Udp, CandidateType::Host)));
+    assert!(candidates_of(&chromium).contains(&(TransportProtocol::Tcp, CandidateType::Host)));
+    let firefox = fixture("firefox153-av-data-offer.sdp");
+    assert!(firefox.media.iter().all(|m| m.end_of_candidates));
+    assert!(
+        candidates_of(&firefox)
+            .iter()
+            .all(|&(_, k)| k == CandidateType::Host)
+    );
+    // Every candidate line of every fixture comes back as written (up to
+    // the transport's case).
+    for path in all_fixtures() {
+        let text = read(&path);
+        let sdp = SessionDescription::parse(&text).unwrap();
+        let written: Vec<String> = sdp
+            .media
+            .iter()
+            .flat_map(|m| m.candidates.iter().map(|c| format!("a={c}")))
+            .collect();
+        let original: Vec<String> = text
+            .lines()
+            .filter(|l| l.starts_with("a=candidate:"))
+            .map(normalise)
+            .collect();
+        assert_eq!(written, original, "{}", path.display());
+    }
 }

@@ -30,5 +30,6 @@ pub mod peer;
 pub mod rtcp;
 pub mod rtp;
 pub mod sctp;
+pub mod sdp;
 pub mod srtp;
 pub mod stun;

@@ -468,7 +468,7 @@ impl RTCPeerConnection {
         if self.channels.any_live() && self.data_mid.is_none() {
             return true;
         }
-        self.transceivers.iter().any(|t| {
+        self.transceivers.iter().filter(|t| !t.removed).any(|t| {
             if t.stopped {
                 // Stopped but its m-line not rejected yet.
                 return t.mid.is_some() && t.current_direction.is_some();
@@ -552,6 +552,7 @@ impl RTCPeerConnection {
             negotiated: Negotiated::default(),
             from_remote_offer: false,
             receiving: false,
+            removed: false,
             has_sent: false,
         });
         Ok(id)
@@ -575,6 +576,7 @@ impl RTCPeerConnection {
     fn transceiver_mut(&mut self, id: TransceiverId) -> Result<&mut Transceiver, PeerError> {
         self.transceivers
             .get_mut(id.0 as usize)
+            .filter(|t| !t.removed)
             .ok_or(PeerError::NoSuchTransceiver(id.0))
     }
 

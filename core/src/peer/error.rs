@@ -40,10 +40,14 @@ pub enum PeerError {
     /// Certificate generation or another crypto failure.
     #[error("crypto: {0}")]
     Crypto(#[from] CryptoError),
-    /// A session description that does not parse or breaks a JSEP rule
-    /// (the text says which line or rule).
+    /// A session description that does not parse (the error names the
+    /// line and why).
     #[error("session description: {0}")]
-    Sdp(String),
+    Sdp(#[from] crate::sdp::SdpError),
+    /// A session description that parses but breaks a JSEP or BUNDLE rule
+    /// (the text says which).
+    #[error("invalid session description: {0}")]
+    InvalidDescription(String),
     /// The connection was closed (W3C `InvalidStateError`).
     #[error("the peer connection is closed")]
     Closed,

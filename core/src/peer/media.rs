@@ -373,6 +373,9 @@ pub(crate) struct Transceiver {
     pub from_remote_offer: bool,
     /// A `track` event was fired for the current remote description.
     pub receiving: bool,
+    /// Removed by the rollback of the remote offer that created it (kept
+    /// so that handles stay indices; invisible to the application).
+    pub removed: bool,
     /// Negotiation once let it send (W3C: a sender "used to send" is not
     /// reused by `addTrack`).
     pub has_sent: bool,
@@ -563,6 +566,7 @@ mod tests {
             },
             from_remote_offer: false,
             receiving: false,
+            removed: false,
             has_sent: false,
         }
     }

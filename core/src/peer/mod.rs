@@ -40,10 +40,6 @@
 //! RTCP processing (reports, NACK, TWCC: the interceptor layer), stats
 //! objects beyond [`PeerStats`].
 
-// Offer/answer (jsep.rs) is wired to the SDP layer next; until then parts
-// of negotiation.rs and the transport are reached only from tests.
-#![allow(dead_code)]
-
 mod buffer;
 mod config;
 mod connection;
@@ -65,6 +61,7 @@ pub use datachannel::{DataChannelId, RTCDataChannelInit, RTCDataChannelState};
 pub use error::PeerError;
 pub use event::{PeerEvent, Protocol, RTCIceCandidateInit, TaggedPacket, Transmit};
 pub use handles::RTCDataChannel;
+pub use jsep::{RTCOfferOptions, RTCSdpType, RTCSessionDescription};
 pub use media::{
     MediaKind, MediaStreamTrack, RTCRtcpFeedback, RTCRtpCodecParameters,
     RTCRtpHeaderExtensionParameters, RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver,

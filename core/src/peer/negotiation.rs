@@ -92,7 +92,7 @@ impl RTCPeerConnection {
     ) -> Result<(), PeerError> {
         if let Some(current) = self.transport.dtls_params() {
             if current.remote_fingerprint != fingerprint {
-                return Err(PeerError::Sdp(
+                return Err(PeerError::InvalidDescription(
                     "the remote fingerprint changed: a new DTLS association is not supported"
                         .into(),
                 ));

@@ -231,10 +231,7 @@ impl Transport {
         self.ice.as_ref()
     }
 
-    pub(crate) fn ice_state(&self) -> RTCIceConnectionState {
-        self.ice_state
-    }
-
+    #[cfg(test)]
     pub(crate) fn dtls_state(&self) -> RTCDtlsTransportState {
         self.dtls_state
     }
@@ -247,6 +244,7 @@ impl Transport {
         self.dtls_params.as_ref()
     }
 
+    #[cfg(test)]
     pub(crate) fn dtls(&self) -> Option<&DtlsConnection> {
         self.dtls.as_ref()
     }
@@ -267,16 +265,8 @@ impl Transport {
         self.sctp.as_mut()
     }
 
-    pub(crate) fn sctp_params(&self) -> Option<SctpParams> {
-        self.sctp_params
-    }
-
     pub(crate) fn certificate(&self) -> &Arc<Certificate> {
         &self.config.certificate
-    }
-
-    pub(crate) fn is_closed(&self) -> bool {
-        self.closed
     }
 
     /// The latest time the transport was given.
@@ -348,6 +338,16 @@ impl Transport {
         self.ice = Some(ice);
         self.drain_ice();
         Ok(())
+    }
+
+    /// Drops the ICE agent (the rollback of the first remote offer, which
+    /// created it in the controlled role). Nothing else has started then.
+    pub(crate) fn reset_ice(&mut self) {
+        if self.dtls.is_none() && self.dtls_params.is_none() {
+            self.ice = None;
+            self.selected = None;
+            self.ice_state = RTCIceConnectionState::New;
+        }
     }
 
     /// Starts gathering (at the first local description).

@@ -1,0 +1,882 @@
+//! Validating and applying descriptions (RFC 8829 §5.7–5.10, W3C
+//! webrtc-pc §4.4.1.5–4.4.1.6): every check runs before anything
+//! changes, so a refused description leaves the connection as it was.
+
+use std::time::Instant;
+
+use crate::crypto;
+use crate::ice::{Candidate, IceCredentials, IceRole};
+use crate::rtp::ExtensionMap;
+use crate::sdp::{MediaDescription, SessionDescription, Setup};
+use crate::srtp::DtlsRole;
+
+use super::build::SCTP_PORT;
+use super::convert::{
+    add_to_extension_map, from_sdp_codec, from_sdp_direction, from_sdp_extmap, media_kind,
+    mid_extension_id, remote_track,
+};
+use super::{Applied, MLine, MLineUse, RTCSdpType, RTCSessionDescription, RemoteRestart};
+use crate::peer::PeerError;
+use crate::peer::connection::RTCPeerConnection;
+use crate::peer::event::RTCIceCandidateInit;
+use crate::peer::media::{
+    MediaKind, Negotiated, RTCRtpTransceiverDirection, RTCRtpTransceiverInit, TransceiverId,
+};
+use crate::peer::negotiation::{MediaUpdate, RemoteIce};
+use crate::peer::state::RTCSignalingState;
+use crate::peer::transport::SctpParams;
+
+fn invalid(text: impl Into<String>) -> PeerError {
+    PeerError::InvalidDescription(text.into())
+}
+
+/// The mids a description accepts on the one bundled transport: m-lines
+/// not rejected and in the first BUNDLE group; without a group, only the
+/// first such m-line (max-bundle, RFC 8829 §5.10.2).
+pub(crate) fn accepted_mids(desc: &SessionDescription) -> Vec<String> {
+    let group = desc.bundle_group();
+    let mids = desc
+        .media
+        .iter()
+        .filter(|m| !m.is_rejected())
+        .filter_map(|m| m.mid.clone())
+        .filter(|mid| group.is_none_or(|g| g.mids.contains(mid)));
+    if group.is_none() {
+        mids.take(1).collect()
+    } else {
+        mids.collect()
+    }
+}
+
+/// The transport parameters of a remote description: from its first
+/// accepted m-line (session-level values apply where a line has none).
+#[derive(Debug, Clone)]
+struct RemoteTransport {
+    ice: IceCredentials,
+    ice_lite: bool,
+    fingerprint: crypto::Fingerprint,
+    setup: Setup,
+    candidates: Vec<Candidate>,
+    end_of_candidates: bool,
+}
+
+/// Checks what every remote description must satisfy and extracts its
+/// transport parameters (`None` when it accepts nothing).
+fn check_remote(desc: &SessionDescription) -> Result<Option<RemoteTransport>, PeerError> {
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, m) in desc.media.iter().enumerate() {
+        let mid = m
+            .mid
+            .as_deref()
+            .filter(|mid| !mid.is_empty())
+            .ok_or_else(|| invalid(format!("m-line {i} has no a=mid")))?;
+        if seen.contains(&mid) {
+            return Err(invalid(format!("mid {mid:?} appears twice")));
+        }
+        seen.push(mid);
+    }
+    let accepted = accepted_mids(desc);
+    let lines: Vec<&MediaDescription> = desc
+        .media
+        .iter()
+        .filter(|m| m.mid.as_ref().is_some_and(|mid| accepted.contains(mid)))
+        .collect();
+    for m in &lines {
+        if m.proto.is_rtp() && !m.rtcp_mux {
+            return Err(invalid(format!(
+                "m-line {:?} lacks a=rtcp-mux (rtcp-mux policy require)",
+                m.mid.as_deref().unwrap_or_default()
+            )));
+        }
+    }
+    let Some(first) = lines.first() else {
+        return Ok(None);
+    };
+    let (Some(ufrag), Some(pwd)) = (desc.ice_ufrag_of(first), desc.ice_pwd_of(first)) else {
+        return Err(PeerError::MissingIceCredentials);
+    };
+    let ice = IceCredentials {
+        ufrag: ufrag.into(),
+        pwd: pwd.into(),
+    };
+    if !ice.is_valid() {
+        return Err(invalid(
+            "ICE ufrag or pwd of the wrong length or characters",
+        ));
+    }
+    let fingerprints = desc.fingerprints_of(first);
+    if fingerprints.is_empty() {
+        return Err(PeerError::MissingFingerprint);
+    }
+    let fingerprint = fingerprints
+        .iter()
+        .find_map(crate::sdp::Fingerprint::to_crypto)
+        .ok_or_else(|| invalid("no fingerprint with a hash function we compute"))?;
+    let setup = desc.setup_of(first).unwrap_or(Setup::ActPass);
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut end_of_candidates = false;
+    for m in &lines {
+        for c in &m.candidates {
+            if !candidates.contains(c) {
+                candidates.push(c.clone());
+            }
+        }
+        end_of_candidates |= m.end_of_candidates;
+    }
+    Ok(Some(RemoteTransport {
+        ice,
+        ice_lite: desc.ice_lite,
+        fingerprint,
+        setup,
+        candidates,
+        end_of_candidates,
+    }))
+}
+
+/// What a new remote offer's m-line will be bound to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Binding {
+    Existing,
+    /// A transceiver without a mid, made by `add_track`.
+    Adopt(TransceiverId),
+    /// A new recvonly transceiver.
+    Create(MediaKind),
+}
+
+/// The SCTP port of a data m-line (`a=sctp-port`, the legacy sctpmap, or
+/// 5000).
+fn sctp_port(m: &MediaDescription) -> u16 {
+    m.sctp_port
+        .or(m.sctpmap.as_ref().map(|s| s.port))
+        .unwrap_or(SCTP_PORT)
+}
+
+fn max_message_size(m: &MediaDescription) -> Option<usize> {
+    m.max_message_size
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+fn parse(text: &str) -> Result<SessionDescription, PeerError> {
+    Ok(SessionDescription::parse(text)?)
+}
+
+impl RTCPeerConnection {
+    fn wrong_state(&self, operation: &'static str) -> PeerError {
+        PeerError::WrongSignalingState {
+            operation,
+            state: self.signaling,
+        }
+    }
+
+    /// A new remote fingerprint after DTLS parameters are set is refused.
+    fn check_fingerprint(&self, remote: Option<&RemoteTransport>) -> Result<(), PeerError> {
+        if let (Some(current), Some(remote)) = (self.transport.dtls_params(), remote)
+            && current.remote_fingerprint != remote.fingerprint
+        {
+            return Err(invalid(
+                "the remote fingerprint changed: a new DTLS association is not supported",
+            ));
+        }
+        Ok(())
+    }
+
+    // ----- local -----
+
+    pub(crate) fn apply_local(
+        &mut self,
+        now: Instant,
+        description: RTCSessionDescription,
+    ) -> Result<(), PeerError> {
+        match description.sdp_type {
+            RTCSdpType::Rollback => {
+                if self.signaling != RTCSignalingState::HaveLocalOffer {
+                    return Err(self.wrong_state("setLocalDescription(rollback)"));
+                }
+                self.rollback();
+                Ok(())
+            }
+            RTCSdpType::Offer => {
+                if !matches!(
+                    self.signaling,
+                    RTCSignalingState::Stable | RTCSignalingState::HaveLocalOffer
+                ) {
+                    return Err(self.wrong_state("setLocalDescription(offer)"));
+                }
+                let (text, layout, ice) = self
+                    .jsep
+                    .last_offer
+                    .clone()
+                    .ok_or(PeerError::InvalidModification)?;
+                if !description.sdp.is_empty() && description.sdp != text {
+                    return Err(PeerError::InvalidModification);
+                }
+                let model = parse(&text)?;
+                self.apply_local_offer(now, model, layout, ice)
+            }
+            kind @ (RTCSdpType::Answer | RTCSdpType::Pranswer) => {
+                if !matches!(
+                    self.signaling,
+                    RTCSignalingState::HaveRemoteOffer | RTCSignalingState::HaveLocalPranswer
+                ) {
+                    return Err(self.wrong_state("setLocalDescription(answer)"));
+                }
+                let text = self
+                    .jsep
+                    .last_answer
+                    .clone()
+                    .ok_or(PeerError::InvalidModification)?;
+                if !description.sdp.is_empty() && description.sdp != text {
+                    return Err(PeerError::InvalidModification);
+                }
+                let model = parse(&text)?;
+                self.apply_local_answer(now, model, kind)
+            }
+        }
+    }
+
+    fn apply_local_offer(
+        &mut self,
+        now: Instant,
+        model: SessionDescription,
+        layout: Vec<MLine>,
+        ice: IceCredentials,
+    ) -> Result<(), PeerError> {
+        if !self.transport.ice_started() {
+            self.start_ice(IceRole::Controlling)?;
+        }
+        for line in &layout {
+            if let MLineUse::Media(id) = line.usage
+                && let Some(t) = self.transceivers.get_mut(id.0 as usize)
+                && t.mid.is_none()
+            {
+                t.mid = Some(line.mid.clone());
+                self.jsep.pending_mids.push(id);
+            }
+        }
+        self.jsep.pending_local_ice = (ice != self.local_ice).then_some(ice);
+        self.jsep.pending_mlines = Some(layout);
+        self.jsep.pending_local = Some(Applied {
+            sdp_type: RTCSdpType::Offer,
+            model,
+        });
+        self.start_gathering(now);
+        self.set_signaling(RTCSignalingState::HaveLocalOffer);
+        Ok(())
+    }
+
+    fn apply_local_answer(
+        &mut self,
+        now: Instant,
+        answer: SessionDescription,
+        kind: RTCSdpType,
+    ) -> Result<(), PeerError> {
+        let offer = self
+            .jsep
+            .pending_remote
+            .as_ref()
+            .ok_or(PeerError::NoRemoteDescription)?
+            .model
+            .clone();
+        let layout = self.jsep.layout().to_vec();
+        let remote = check_remote(&offer)?;
+        // The peer's ICE restart takes effect with our answer.
+        if let Some(restart) = self.jsep.remote_restart.take() {
+            self.restart_ice_transport(now, restart.local)?;
+            if let Some(r) = &remote {
+                let mut candidates = r.candidates.clone();
+                candidates.append(&mut self.jsep.pending_remote_candidates);
+                self.apply_remote_ice(&RemoteIce {
+                    credentials: r.ice.clone(),
+                    candidates,
+                    end_of_candidates: r.end_of_candidates,
+                })?;
+            }
+        }
+        self.start_gathering(now);
+        let accepted = accepted_mids(&answer);
+        if let Some(r) = &remote
+            && !accepted.is_empty()
+        {
+            let ours = answer
+                .media
+                .iter()
+                .find(|m| m.port != 0)
+                .and_then(|m| answer.setup_of(m));
+            let role = match ours {
+                Some(Setup::Passive) => DtlsRole::Server,
+                _ => DtlsRole::Client,
+            };
+            self.apply_dtls(now, role, r.fingerprint.clone())?;
+        }
+        let mut extensions = ExtensionMap::new();
+        for ((line, ours), offered) in layout.iter().zip(&answer.media).zip(&offer.media) {
+            let is_accepted = accepted.contains(&line.mid);
+            match &line.usage {
+                MLineUse::Media(id) if is_accepted => {
+                    add_to_extension_map(&mut extensions, &ours.extmaps);
+                    self.apply_media(
+                        *id,
+                        media_update(&line.mid, ours, offered, answer.direction_of(ours)),
+                    );
+                }
+                MLineUse::Media(id) => self.reject_transceiver(*id),
+                MLineUse::Data if is_accepted => {
+                    self.apply_sctp(
+                        now,
+                        line.mid.clone(),
+                        SctpParams {
+                            local_port: sctp_port(ours),
+                            remote_port: sctp_port(offered),
+                        },
+                        max_message_size(offered),
+                    );
+                }
+                _ => {}
+            }
+        }
+        self.finish_media(extensions);
+        if kind == RTCSdpType::Answer {
+            self.jsep.mlines = layout;
+            self.jsep.pending_mlines = None;
+            self.jsep.current_local = Some(Applied {
+                sdp_type: RTCSdpType::Answer,
+                model: answer,
+            });
+            self.jsep.current_remote = self.jsep.pending_remote.take();
+            self.jsep.pending_local = None;
+            self.jsep.pending_mids.clear();
+            self.set_signaling(RTCSignalingState::Stable);
+            self.negotiation_needed = false;
+            self.update_negotiation_needed();
+        } else {
+            self.jsep.pending_local = Some(Applied {
+                sdp_type: RTCSdpType::Pranswer,
+                model: answer,
+            });
+            self.set_signaling(RTCSignalingState::HaveLocalPranswer);
+        }
+        Ok(())
+    }
+
+    /// An m-line rejected by the answer: its transceiver is stopped.
+    fn reject_transceiver(&mut self, id: TransceiverId) {
+        if let Some(t) = self.transceivers.get_mut(id.0 as usize) {
+            t.stopped = true;
+            t.direction = RTCRtpTransceiverDirection::Stopped;
+            t.current_direction = None;
+            t.receiving = false;
+        }
+    }
+
+    // ----- remote -----
+
+    pub(crate) fn apply_remote(
+        &mut self,
+        now: Instant,
+        description: RTCSessionDescription,
+    ) -> Result<(), PeerError> {
+        match description.sdp_type {
+            RTCSdpType::Rollback => {
+                if self.signaling != RTCSignalingState::HaveRemoteOffer {
+                    return Err(self.wrong_state("setRemoteDescription(rollback)"));
+                }
+                self.rollback();
+                Ok(())
+            }
+            RTCSdpType::Offer => {
+                if !matches!(
+                    self.signaling,
+                    RTCSignalingState::Stable
+                        | RTCSignalingState::HaveRemoteOffer
+                        | RTCSignalingState::HaveLocalOffer
+                ) {
+                    return Err(self.wrong_state("setRemoteDescription(offer)"));
+                }
+                let model = parse(&description.sdp)?;
+                let remote = check_remote(&model)?;
+                self.check_fingerprint(remote.as_ref())?;
+                // Its errors depend only on the negotiated layout, which a
+                // rollback leaves alone: check before rolling back.
+                let mut plan = self.plan_remote_offer(&model)?;
+                if self.signaling == RTCSignalingState::HaveLocalOffer {
+                    // Glare: W3C perfect negotiation rolls our offer back.
+                    self.rollback();
+                    plan = self.plan_remote_offer(&model)?;
+                }
+                self.apply_remote_offer(model, remote, plan)
+            }
+            kind @ (RTCSdpType::Answer | RTCSdpType::Pranswer) => {
+                if !matches!(
+                    self.signaling,
+                    RTCSignalingState::HaveLocalOffer | RTCSignalingState::HaveRemotePranswer
+                ) {
+                    return Err(self.wrong_state("setRemoteDescription(answer)"));
+                }
+                let model = parse(&description.sdp)?;
+                let remote = check_remote(&model)?;
+                self.check_fingerprint(remote.as_ref())?;
+                self.check_remote_answer(&model, remote.as_ref())?;
+                self.apply_remote_answer(now, model, remote, kind)
+            }
+        }
+    }
+
+    /// Binds each m-line of a remote offer to what it will carry; fails
+    /// (changing nothing) when the offer reorders or drops m-lines.
+    fn plan_remote_offer(
+        &self,
+        offer: &SessionDescription,
+    ) -> Result<Vec<(MLine, Binding)>, PeerError> {
+        let current = &self.jsep.mlines;
+        if offer.media.len() < current.len() {
+            return Err(invalid("an offer cannot remove m-lines (RFC 8829 §5.2.2)"));
+        }
+        let mut plan: Vec<(MLine, Binding)> = Vec::with_capacity(offer.media.len());
+        let mut adopted: Vec<TransceiverId> = Vec::new();
+        let mut has_data = current.iter().any(|l| l.usage == MLineUse::Data);
+        for (i, m) in offer.media.iter().enumerate() {
+            let mid = m.mid.clone().unwrap_or_default();
+            let unsupported = MLine {
+                mid: mid.clone(),
+                usage: MLineUse::Unsupported,
+                kind: m.kind.clone(),
+                proto: m.proto.clone(),
+                formats: m.formats.clone(),
+            };
+            if let Some(existing) = current.get(i) {
+                let recycled = match &existing.usage {
+                    MLineUse::Unsupported => true,
+                    MLineUse::Media(id) => self
+                        .transceivers
+                        .get(id.0 as usize)
+                        .is_none_or(|t| t.stopped),
+                    MLineUse::Data => false,
+                };
+                if existing.mid == mid {
+                    let same_kind = match &existing.usage {
+                        MLineUse::Media(id) => self
+                            .transceivers
+                            .get(id.0 as usize)
+                            .is_some_and(|t| Some(t.kind) == media_kind(&m.kind)),
+                        MLineUse::Data => m.proto.is_sctp(),
+                        MLineUse::Unsupported => true,
+                    };
+                    if !same_kind {
+                        return Err(invalid(format!("m-line {i} changed its kind")));
+                    }
+                    plan.push((existing.clone(), Binding::Existing));
+                    continue;
+                }
+                if !recycled {
+                    return Err(invalid(format!(
+                        "m-line {i} changed its mid from {:?} to {mid:?}",
+                        existing.mid
+                    )));
+                }
+            }
+            if m.is_rejected() {
+                plan.push((unsupported, Binding::Existing));
+                continue;
+            }
+            match media_kind(&m.kind) {
+                Some(kind) if m.proto.is_rtp() => {
+                    let adopt = self.transceivers.iter().find(|t| {
+                        t.kind == kind
+                            && t.mid.is_none()
+                            && !t.stopped
+                            && !t.removed
+                            && t.sender_track.is_some()
+                            && !adopted.contains(&t.id)
+                    });
+                    let binding = match adopt {
+                        Some(t) => {
+                            adopted.push(t.id);
+                            Binding::Adopt(t.id)
+                        }
+                        None => Binding::Create(kind),
+                    };
+                    let id = match binding {
+                        Binding::Adopt(id) => id,
+                        // The index the new transceiver will get.
+                        _ => TransceiverId(
+                            (self.transceivers.len()
+                                + plan
+                                    .iter()
+                                    .filter(|(_, b)| matches!(b, Binding::Create(_)))
+                                    .count()) as u32,
+                        ),
+                    };
+                    plan.push((
+                        MLine {
+                            usage: MLineUse::Media(id),
+                            ..unsupported
+                        },
+                        binding,
+                    ));
+                }
+                None if m.proto.is_sctp() && !has_data => {
+                    has_data = true;
+                    plan.push((
+                        MLine {
+                            usage: MLineUse::Data,
+                            ..unsupported
+                        },
+                        Binding::Existing,
+                    ));
+                }
+                _ => plan.push((unsupported, Binding::Existing)),
+            }
+        }
+        Ok(plan)
+    }
+
+    fn apply_remote_offer(
+        &mut self,
+        offer: SessionDescription,
+        remote: Option<RemoteTransport>,
+        plan: Vec<(MLine, Binding)>,
+    ) -> Result<(), PeerError> {
+        // ICE first: the only step that can fail (bad credentials are
+        // checked already, so it does not).
+        if let Some(r) = &remote {
+            if !self.transport.ice_started() {
+                let role = if r.ice_lite {
+                    IceRole::Controlling
+                } else {
+                    IceRole::Controlled
+                };
+                self.start_ice(role)?;
+                self.apply_remote_ice(&RemoteIce {
+                    credentials: r.ice.clone(),
+                    candidates: r.candidates.clone(),
+                    end_of_candidates: r.end_of_candidates,
+                })?;
+            } else if self
+                .current_remote_ufrag()
+                .is_some_and(|u| u != r.ice.ufrag)
+            {
+                self.jsep.remote_restart = Some(RemoteRestart {
+                    local: IceCredentials::random(&mut self.rng),
+                });
+            } else {
+                self.apply_remote_ice(&RemoteIce {
+                    credentials: r.ice.clone(),
+                    candidates: r.candidates.clone(),
+                    end_of_candidates: r.end_of_candidates,
+                })?;
+            }
+        }
+        let mut layout = Vec::with_capacity(plan.len());
+        for (line, binding) in plan {
+            match binding {
+                Binding::Existing => {}
+                Binding::Adopt(id) => {
+                    if let Some(t) = self.transceivers.get_mut(id.0 as usize) {
+                        t.mid = Some(line.mid.clone());
+                        self.jsep.pending_mids.push(id);
+                    }
+                }
+                Binding::Create(kind) => {
+                    let id = self.add_transceiver(
+                        kind,
+                        RTCRtpTransceiverInit {
+                            direction: RTCRtpTransceiverDirection::RecvOnly,
+                            stream_ids: Vec::new(),
+                        },
+                    )?;
+                    if let Some(t) = self.transceivers.get_mut(id.0 as usize) {
+                        t.mid = Some(line.mid.clone());
+                        t.from_remote_offer = true;
+                    }
+                    self.jsep.pending_mids.push(id);
+                }
+            }
+            layout.push(line);
+        }
+        // Remote tracks (W3C: at setRemoteDescription of an offer too).
+        let accepted = accepted_mids(&offer);
+        for (line, m) in layout.iter().zip(&offer.media) {
+            if let MLineUse::Media(id) = line.usage {
+                let kind = self
+                    .transceivers
+                    .get(id.0 as usize)
+                    .map_or(MediaKind::Audio, |t| t.kind);
+                let sends = accepted.contains(&line.mid) && offer.direction_of(m).sends();
+                self.apply_remote_track(id, sends, remote_track(kind, m));
+            }
+        }
+        self.jsep.pending_mlines = Some(layout);
+        self.jsep.pending_remote = Some(Applied {
+            sdp_type: RTCSdpType::Offer,
+            model: offer,
+        });
+        self.set_signaling(RTCSignalingState::HaveRemoteOffer);
+        Ok(())
+    }
+
+    fn current_remote_ufrag(&self) -> Option<String> {
+        let remote = &self.jsep.current_remote.as_ref()?.model;
+        let first = remote.media.iter().find(|m| !m.is_rejected())?;
+        remote.ice_ufrag_of(first).map(str::to_string)
+    }
+
+    /// An answer must match our offer m-line for m-line and choose a DTLS
+    /// role.
+    fn check_remote_answer(
+        &self,
+        answer: &SessionDescription,
+        remote: Option<&RemoteTransport>,
+    ) -> Result<(), PeerError> {
+        let layout = self.jsep.layout();
+        if answer.media.len() != layout.len() {
+            return Err(invalid(format!(
+                "the answer has {} m-lines, the offer {}",
+                answer.media.len(),
+                layout.len()
+            )));
+        }
+        for (i, (m, line)) in answer.media.iter().zip(layout).enumerate() {
+            if m.mid.as_deref() != Some(line.mid.as_str()) {
+                return Err(invalid(format!("m-line {i} of the answer has another mid")));
+            }
+        }
+        if let Some(r) = remote {
+            if !matches!(r.setup, Setup::Active | Setup::Passive) {
+                return Err(invalid("an answer's a=setup must be active or passive"));
+            }
+            let restarting = self.jsep.pending_local_ice.is_some();
+            if !restarting
+                && self
+                    .current_remote_ufrag()
+                    .is_some_and(|u| u != r.ice.ufrag)
+            {
+                return Err(invalid("an answer cannot restart ICE"));
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_remote_answer(
+        &mut self,
+        now: Instant,
+        answer: SessionDescription,
+        remote: Option<RemoteTransport>,
+        kind: RTCSdpType,
+    ) -> Result<(), PeerError> {
+        let layout = self.jsep.layout().to_vec();
+        if let Some(creds) = self.jsep.pending_local_ice.take() {
+            self.restart_ice_transport(now, creds)?;
+            self.ice_restart = false;
+        } else if self.ice_restart && self.jsep.current_remote.is_none() {
+            // The first exchange uses the credentials we started with.
+            self.ice_restart = false;
+        }
+        if let Some(r) = &remote {
+            self.apply_remote_ice(&RemoteIce {
+                credentials: r.ice.clone(),
+                candidates: r.candidates.clone(),
+                end_of_candidates: r.end_of_candidates,
+            })?;
+            let role = if r.setup == Setup::Active {
+                DtlsRole::Server
+            } else {
+                DtlsRole::Client
+            };
+            self.apply_dtls(now, role, r.fingerprint.clone())?;
+        }
+        let accepted = accepted_mids(&answer);
+        let mut extensions = ExtensionMap::new();
+        let offer = self
+            .jsep
+            .pending_local
+            .as_ref()
+            .map(|a| a.model.clone())
+            .unwrap_or_default();
+        for (i, (line, m)) in layout.iter().zip(&answer.media).enumerate() {
+            let is_accepted = accepted.contains(&line.mid);
+            match &line.usage {
+                MLineUse::Media(id) if is_accepted => {
+                    add_to_extension_map(&mut extensions, &m.extmaps);
+                    let theirs = answer.direction_of(m);
+                    self.apply_media(*id, media_update(&line.mid, m, m, theirs.reverse()));
+                    let kind = self
+                        .transceivers
+                        .get(id.0 as usize)
+                        .map_or(MediaKind::Audio, |t| t.kind);
+                    self.apply_remote_track(*id, theirs.sends(), remote_track(kind, m));
+                }
+                MLineUse::Media(id) => self.reject_transceiver(*id),
+                MLineUse::Data if is_accepted => {
+                    let ours = offer.media.get(i).map_or(SCTP_PORT, sctp_port);
+                    self.apply_sctp(
+                        now,
+                        line.mid.clone(),
+                        SctpParams {
+                            local_port: ours,
+                            remote_port: sctp_port(m),
+                        },
+                        max_message_size(m),
+                    );
+                }
+                _ => {}
+            }
+        }
+        self.finish_media(extensions);
+        if kind == RTCSdpType::Answer {
+            self.jsep.mlines = layout;
+            self.jsep.pending_mlines = None;
+            self.jsep.current_local = self.jsep.pending_local.take();
+            self.jsep.current_remote = Some(Applied {
+                sdp_type: RTCSdpType::Answer,
+                model: answer,
+            });
+            self.jsep.pending_remote = None;
+            self.jsep.pending_mids.clear();
+            self.set_signaling(RTCSignalingState::Stable);
+            self.negotiation_needed = false;
+            self.update_negotiation_needed();
+        } else {
+            self.jsep.pending_remote = Some(Applied {
+                sdp_type: RTCSdpType::Pranswer,
+                model: answer,
+            });
+            self.set_signaling(RTCSignalingState::HaveRemotePranswer);
+        }
+        Ok(())
+    }
+
+    // ----- rollback -----
+
+    /// Undoes the pending offer (ours or the peer's): mids it assigned,
+    /// transceivers it created without a track, pending ICE changes.
+    pub(crate) fn rollback(&mut self) {
+        for id in std::mem::take(&mut self.jsep.pending_mids) {
+            if let Some(t) = self.transceivers.get_mut(id.0 as usize) {
+                t.mid = None;
+                if t.from_remote_offer && t.sender_track.is_none() {
+                    t.removed = true;
+                    t.stopped = true;
+                    t.direction = RTCRtpTransceiverDirection::Stopped;
+                }
+                t.receiving = false;
+            }
+        }
+        let first_exchange =
+            self.jsep.current_local.is_none() && self.jsep.current_remote.is_none();
+        let was_remote_offer = self.signaling == RTCSignalingState::HaveRemoteOffer;
+        self.jsep.pending_mlines = None;
+        self.jsep.pending_local = None;
+        self.jsep.pending_remote = None;
+        self.jsep.pending_local_ice = None;
+        self.jsep.remote_restart = None;
+        self.jsep.pending_remote_candidates.clear();
+        if first_exchange && was_remote_offer {
+            // The ICE agent was made for the peer's offer, as controlled:
+            // start over.
+            self.transport.reset_ice();
+            self.local_candidates.clear();
+            self.local_candidates_complete = false;
+        }
+        self.router
+            .rebuild(&self.transceivers, self.router.extensions);
+        self.set_signaling(RTCSignalingState::Stable);
+        self.negotiation_needed = false;
+        self.update_negotiation_needed();
+    }
+
+    // ----- candidates -----
+
+    pub(crate) fn apply_candidate(&mut self, init: RTCIceCandidateInit) -> Result<(), PeerError> {
+        let remote = &self
+            .jsep
+            .remote()
+            .ok_or(PeerError::NoRemoteDescription)?
+            .model;
+        let index = match (&init.sdp_mid, init.sdp_m_line_index) {
+            (Some(mid), _) => remote
+                .media
+                .iter()
+                .position(|m| m.mid.as_ref() == Some(mid))
+                .ok_or_else(|| PeerError::UnknownMid(mid.clone()))?,
+            (None, Some(i)) => {
+                let i = usize::from(i);
+                if i >= remote.media.len() {
+                    return Err(PeerError::UnknownMLine(init.sdp_m_line_index.unwrap_or(0)));
+                }
+                i
+            }
+            (None, None) => return Err(PeerError::CandidateWithoutMid),
+        };
+        let Some(m) = remote.media.get(index) else {
+            return Err(PeerError::UnknownMLine(index as u16));
+        };
+        let line_ufrag = remote.ice_ufrag_of(m).map(str::to_string);
+        let accepted = accepted_mids(remote).contains(&m.mid.clone().unwrap_or_default());
+        if init.candidate.trim().is_empty() {
+            if accepted {
+                self.transport.end_of_remote_candidates();
+            }
+            return Ok(());
+        }
+        let candidate = Candidate::parse(&init.candidate)?;
+        let ufrag = init.username_fragment.clone().or(candidate.ufrag.clone());
+        let restart_pending = self.jsep.remote_restart.is_some();
+        if let Some(u) = &ufrag
+            && Some(u) != line_ufrag.as_ref()
+        {
+            if self.current_remote_ufrag().as_ref() == Some(u) {
+                return Ok(()); // an old generation: ignored (RFC 8838 §4.4)
+            }
+            return Err(invalid("candidate ufrag of no remote description"));
+        }
+        // Kept in the remote description.
+        let applied = if self.jsep.pending_remote.is_some() {
+            self.jsep.pending_remote.as_mut()
+        } else {
+            self.jsep.current_remote.as_mut()
+        };
+        if let Some(m) = applied.and_then(|a| a.model.media.get_mut(index))
+            && !m.candidates.contains(&candidate)
+        {
+            m.candidates.push(candidate.clone());
+        }
+        if !accepted {
+            return Ok(());
+        }
+        if restart_pending {
+            self.jsep.pending_remote_candidates.push(candidate);
+        } else {
+            self.transport.add_remote_candidate(&candidate);
+            self.process_transport();
+        }
+        Ok(())
+    }
+}
+
+/// The negotiated parameters of an accepted audio/video m-line: the codecs
+/// and extensions of the answer (`answer_line`), the peer's SSRCs from
+/// its own line (`remote_line`), our direction.
+fn media_update(
+    mid: &str,
+    answer_line: &MediaDescription,
+    remote_line: &MediaDescription,
+    ours: crate::sdp::Direction,
+) -> MediaUpdate {
+    let kind = media_kind(&answer_line.kind).unwrap_or(MediaKind::Audio);
+    let codecs = answer_line
+        .codecs
+        .iter()
+        .filter(|c| answer_line.payload_types().any(|pt| pt == c.payload_type))
+        .filter_map(|c| from_sdp_codec(kind, c))
+        .collect();
+    MediaUpdate {
+        mid: mid.into(),
+        direction: from_sdp_direction(ours),
+        negotiated: Negotiated {
+            codecs,
+            header_extensions: answer_line.extmaps.iter().map(from_sdp_extmap).collect(),
+            mid_ext_id: mid_extension_id(&answer_line.extmaps),
+        },
+        remote_ssrcs: remote_line.ssrcs.iter().map(|s| s.ssrc).collect(),
+    }
+}

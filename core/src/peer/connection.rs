@@ -735,6 +735,7 @@ impl RTCPeerConnection {
     pub fn get_transceivers(&self) -> Vec<RTCRtpTransceiver> {
         self.transceivers
             .iter()
+            .filter(|t| !t.removed)
             .map(Transceiver::snapshot)
             .collect()
     }

@@ -309,3 +309,44 @@ fn wrong_fingerprint_fails_both_sides() {
     )));
     assert!(w.peers[0].saw(|e| matches!(e, PeerEvent::TransportError(_))));
 }
+
+#[test]
+fn reliable_channel_over_a_bad_network() {
+    let conditions = LinkConditions {
+        loss: 0.05,
+        jitter: Duration::from_millis(10),
+        reorder: 0.05,
+        reorder_delay: Duration::from_millis(30),
+        duplicate: 0.02,
+        ..LinkConditions::ideal(Duration::from_millis(25))
+    };
+    let mut w = World::new(6, conditions);
+    let ch = w
+        .a()
+        .create_data_channel("bulk", RTCDataChannelInit::default())
+        .unwrap();
+    w.negotiate(0);
+    assert!(w.run_until(Duration::from_secs(30), |w| {
+        w.peers[0].saw(|e| *e == PeerEvent::DataChannelOpen(ch))
+    }));
+    let sent: Vec<Vec<u8>> = (0..500u32)
+        .map(|i| {
+            let len = 1 + (i as usize * 37) % 3000;
+            (0..len).map(|j| (i as usize + j) as u8).collect()
+        })
+        .collect();
+    for m in &sent {
+        w.a().data_channel(ch).unwrap().send(m).unwrap();
+    }
+    assert!(w.run_until(Duration::from_secs(60), |w| {
+        w.peers[1]
+            .events
+            .iter()
+            .filter(|e| matches!(e, PeerEvent::DataChannelMessage { .. }))
+            .count()
+            == sent.len()
+    }));
+    let got: Vec<Vec<u8>> = w.peers[1].messages().into_iter().map(|(_, m)| m).collect();
+    assert_eq!(got, sent, "every byte, once, in order");
+    assert!(w.net.stats.lost > 0 && w.net.stats.duplicated > 0);
+}

@@ -25,6 +25,10 @@
 //! - **SCTP transfer**: two associations back to back in memory
 //!   ([`SctpPair`]); a batch of messages sent by one and delivered by the
 //!   other (data one way, SACKs back), buffers recycled.
+//! - **Peer connection end to end** ([`PeerPair`]): two
+//!   `RTCPeerConnection`s negotiated with SDP and connected in memory
+//!   (ICE, DTLS, SCTP, SRTP); data channel messages or RTP packets from A
+//!   delivered by B, buffers recycled.
 //! - **SRTP/SRTCP protect and unprotect** ([`SrtpCase`]) for the four
 //!   profiles, and the raw ciphers beside them ([`RawCiphers`]).
 //!
@@ -33,6 +37,7 @@
 
 mod dtls;
 mod ice;
+mod peer;
 mod rtcp;
 mod rtp;
 mod sctp;
@@ -41,6 +46,7 @@ mod stun;
 
 pub use dtls::*;
 pub use ice::*;
+pub use peer::*;
 pub use rtcp::*;
 pub use rtp::*;
 pub use sctp::*;

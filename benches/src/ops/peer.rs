@@ -227,6 +227,52 @@ impl PeerPair {
         Ok(count)
     }
 
+    /// One message from A to B, the latency path only: `send`, A's
+    /// datagrams into B, B's events until the message is out (recycled).
+    /// What it leaves behind (B's SACK, A's timers) is left for
+    /// [`settle`](Self::settle), outside the measurement.
+    pub fn one_way(&mut self) -> Result<(), PeerError> {
+        let channel = self.channel.ok_or_else(|| err("no data channel"))?;
+        let target = self.received + 1;
+        self.a
+            .data_channel(channel)
+            .ok_or_else(|| err("no data channel"))?
+            .send(&self.payload)?;
+        let [addr_a, addr_b] = self.addrs;
+        while let Some(tx) = self.a.poll_write() {
+            let _ = self.b.handle_read(
+                self.now,
+                TaggedPacket {
+                    local: addr_b,
+                    peer: addr_a,
+                    protocol: Protocol::Udp,
+                    data: tx.data,
+                },
+            );
+        }
+        while let Some(event) = self.b.poll_event() {
+            if let PeerEvent::DataChannelMessage { data, .. } = event {
+                self.received += 1;
+                self.received_bytes += data.len() as u64;
+                self.b.recycle(data);
+            }
+        }
+        let mut idle = 0;
+        while self.received < target {
+            self.pump();
+            idle += 1;
+            if idle > 10_000 {
+                return Err(err("message lost"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves whatever is left (acknowledgements, timers) until quiet.
+    pub fn settle(&mut self) {
+        self.pump();
+    }
+
     /// Runs `d` of virtual time with nothing sent (timers only: consent
     /// checks, heartbeats).
     pub fn idle(&mut self, d: Duration) {

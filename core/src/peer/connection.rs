@@ -802,18 +802,10 @@ impl RTCPeerConnection {
             header.set_extension(id, mid)?;
         }
         let payload = rtp.payload();
-        let len = header.packet_len(payload.len())?;
-        let mut buf = self.transport.take_buffer();
-        buf.resize(len, 0);
-        match header.marshal_packet(payload, &mut buf) {
-            Ok(n) => buf.truncate(n),
-            Err(e) => {
-                self.transport.recycle(buf);
-                return Err(e.into());
-            }
-        }
+        self.transport
+            .send_rtp_with(|out| Ok(header.marshal_packet(payload, out)?))?;
         self.stats.rtp_sent += 1;
-        self.transport.send_rtp(buf)
+        Ok(())
     }
 
     /// Sends an RTCP compound packet through SRTCP (feedback, reports).
@@ -825,9 +817,15 @@ impl RTCPeerConnection {
         if self.closed {
             return Err(PeerError::Closed);
         }
-        let mut buf = self.transport.take_buffer();
-        buf.extend_from_slice(packet);
-        self.transport.send_rtcp(buf)
+        self.transport.send_rtcp_with(|out| {
+            let dst = out
+                .get_mut(..packet.len())
+                .ok_or(PeerError::InvalidConfiguration(
+                    "RTCP packet larger than the MTU",
+                ))?;
+            dst.copy_from_slice(packet);
+            Ok(packet.len())
+        })
     }
 }
 

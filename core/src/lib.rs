@@ -29,5 +29,6 @@ pub mod ice;
 pub mod rtcp;
 pub mod rtp;
 pub mod sctp;
+pub mod sdp;
 pub mod srtp;
 pub mod stun;

@@ -25,6 +25,9 @@
 //! - **SCTP transfer**: two associations back to back in memory
 //!   ([`SctpPair`]); a batch of messages sent by one and delivered by the
 //!   other (data one way, SACKs back), buffers recycled.
+//! - **SDP parse / serialize / negotiate**: a real browser offer parsed
+//!   into the typed model, written back, and answered (codecs, header
+//!   extensions, direction) against another browser's capabilities.
 //! - **SRTP/SRTCP protect and unprotect** ([`SrtpCase`]) for the four
 //!   profiles, and the raw ciphers beside them ([`RawCiphers`]).
 //!
@@ -36,6 +39,7 @@ mod ice;
 mod rtcp;
 mod rtp;
 mod sctp;
+mod sdp;
 mod srtp;
 mod stun;
 
@@ -44,6 +48,7 @@ pub use ice::*;
 pub use rtcp::*;
 pub use rtp::*;
 pub use sctp::*;
+pub use sdp::*;
 pub use srtp::*;
 pub use stun::*;
 

@@ -15,9 +15,11 @@ pub mod ops;
 pub mod peers_srtp;
 pub mod rtcp_inputs;
 pub mod rtp_inputs;
+pub mod sdp_inputs;
 pub mod stun_inputs;
 
 pub use dtls_inputs::{DTLS_SUITES, DtlsCertificates, dtls_payloads};
 pub use rtcp_inputs::rtcp_inputs;
 pub use rtp_inputs::rtp_inputs;
+pub use sdp_inputs::sdp_inputs;
 pub use stun_inputs::stun_inputs;

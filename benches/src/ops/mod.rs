@@ -25,6 +25,9 @@
 //! - **SCTP transfer**: two associations back to back in memory
 //!   ([`SctpPair`]); a batch of messages sent by one and delivered by the
 //!   other (data one way, SACKs back), buffers recycled.
+//! - **SDP parse / serialize / negotiate**: a real browser offer parsed
+//!   into the typed model, written back, and answered (codecs, header
+//!   extensions, direction) against another browser's capabilities.
 //! - **Peer connection end to end** ([`PeerPair`]): two
 //!   `RTCPeerConnection`s negotiated with SDP and connected in memory
 //!   (ICE, DTLS, SCTP, SRTP); data channel messages or RTP packets from A
@@ -41,6 +44,7 @@ mod peer;
 mod rtcp;
 mod rtp;
 mod sctp;
+mod sdp;
 mod srtp;
 mod stun;
 
@@ -50,6 +54,7 @@ pub use peer::*;
 pub use rtcp::*;
 pub use rtp::*;
 pub use sctp::*;
+pub use sdp::*;
 pub use srtp::*;
 pub use stun::*;
 

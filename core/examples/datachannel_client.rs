@@ -73,21 +73,26 @@ fn main() -> Result<(), Error> {
             })
             .clamp(Duration::from_millis(1), Duration::from_millis(20));
         socket.set_read_timeout(Some(timeout))?;
-        match socket.recv_from(&mut buf) {
-            Ok((n, peer)) => {
-                let data = buf.get(..n).unwrap_or_default();
-                pc.handle_read(
-                    Instant::now(),
-                    TaggedPacket {
+        // Wait for a datagram, then take every one already queued.
+        let mut received = socket.recv_from(&mut buf);
+        loop {
+            match received {
+                Ok((n, peer)) => {
+                    let data = buf.get(..n).unwrap_or_default();
+                    let packet = TaggedPacket {
                         local,
                         peer,
                         protocol: Protocol::Udp,
                         data,
-                    },
-                )?;
+                    };
+                    pc.handle_read(Instant::now(), packet)?;
+                }
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => break,
+                Err(e) => return Err(e.into()),
             }
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
-            Err(e) => return Err(e.into()),
+            socket.set_nonblocking(true)?;
+            received = socket.recv_from(&mut buf);
+            socket.set_nonblocking(false)?;
         }
         let now = Instant::now();
         if pc.poll_timeout().is_some_and(|at| at <= now) {

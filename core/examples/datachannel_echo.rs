@@ -77,21 +77,26 @@ fn main() -> Result<(), Error> {
             })
             .clamp(Duration::from_millis(1), Duration::from_millis(50));
         socket.set_read_timeout(Some(timeout))?;
-        match socket.recv_from(&mut buf) {
-            Ok((n, peer)) => {
-                let data = buf.get(..n).unwrap_or_default();
-                conn.handle_read(
-                    Instant::now(),
-                    TaggedPacket {
+        // Wait for a datagram, then take every one already queued.
+        let mut received = socket.recv_from(&mut buf);
+        loop {
+            match received {
+                Ok((n, peer)) => {
+                    let data = buf.get(..n).unwrap_or_default();
+                    let packet = TaggedPacket {
                         local,
                         peer,
                         protocol: Protocol::Udp,
                         data,
-                    },
-                )?;
+                    };
+                    conn.handle_read(Instant::now(), packet)?;
+                }
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => break,
+                Err(e) => return Err(e.into()),
             }
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
-            Err(e) => return Err(e.into()),
+            socket.set_nonblocking(true)?;
+            received = socket.recv_from(&mut buf);
+            socket.set_nonblocking(false)?;
         }
         if let Some(at) = conn.poll_timeout() {
             let now = Instant::now();

@@ -24,7 +24,9 @@
 //!   ([`IceSession`]), one RFC 7675 consent round, or one check answered.
 //! - **SCTP transfer**: two associations back to back in memory
 //!   ([`SctpPair`]); a batch of messages sent by one and delivered by the
-//!   other (data one way, SACKs back), buffers recycled.
+//!   other (data one way, SACKs back), buffers recycled; the same over
+//!   DTLS 1.2 application records ([`DtlsWire`], RFC 8261); one message's
+//!   one-way latency on an idle pair ([`SctpPair::one_way`]).
 //! - **SRTP/SRTCP protect and unprotect** ([`SrtpCase`]) for the four
 //!   profiles, and the raw ciphers beside them ([`RawCiphers`]).
 //!
@@ -36,6 +38,7 @@ mod ice;
 mod rtcp;
 mod rtp;
 mod sctp;
+mod sctp_dtls;
 mod srtp;
 mod stun;
 
@@ -44,6 +47,7 @@ pub use ice::*;
 pub use rtcp::*;
 pub use rtp::*;
 pub use sctp::*;
+pub use sctp_dtls::*;
 pub use srtp::*;
 pub use stun::*;
 

@@ -10,9 +10,9 @@ use serde::Serialize;
 
 use crate::capture::{CaptureError, CaptureReader};
 use crate::demux::{Kind, classify};
+use crate::keylog::{DtlsSessions, KeyLog};
 use crate::media::{self, MediaContext, RtcpItem, RtpSummary};
 use crate::net::{NotUdp, udp_datagram};
-use crate::keylog::{DtlsSessions, KeyLog};
 use crate::{dtls, sctp, stun};
 
 /// How to print.
@@ -218,7 +218,9 @@ pub fn decode_frame(
         .sctp_ports
         .iter()
         .any(|&p| p == datagram.src.port() || p == datagram.dst.port());
-    if sctp_port || (matches!(report.kind, Kind::Zrtp | Kind::Other) && sctp::looks_like_sctp(payload)) {
+    if sctp_port
+        || (matches!(report.kind, Kind::Zrtp | Kind::Other) && sctp::looks_like_sctp(payload))
+    {
         report.kind = Kind::Sctp;
     }
     match report.kind {

@@ -80,8 +80,9 @@ pub struct DcepInfo {
 /// payload is recognised as SCTP over UDP when its port is not given).
 pub fn looks_like_sctp(payload: &[u8]) -> bool {
     payload.len() >= 16
-        && SctpPacket::parse(payload)
-            .is_ok_and(|p| p.header().checksum != 0 && packet_crc32c(payload) == p.header().checksum)
+        && SctpPacket::parse(payload).is_ok_and(|p| {
+            p.header().checksum != 0 && packet_crc32c(payload) == p.header().checksum
+        })
 }
 
 /// Decodes one SCTP packet.
@@ -166,7 +167,11 @@ fn describe(view: &ChunkView<'_>, info: &mut ChunkInfo) {
         ChunkView::Init(i) | ChunkView::InitAck(i) => {
             field(info, "tag", format!("{:#010x}", i.initiate_tag));
             field(info, "a_rwnd", i.a_rwnd);
-            field(info, "streams", format!("{}/{}", i.outbound_streams, i.inbound_streams));
+            field(
+                info,
+                "streams",
+                format!("{}/{}", i.outbound_streams, i.inbound_streams),
+            );
             field(info, "initial_tsn", i.initial_tsn);
             if i.forward_tsn_supported() {
                 field(info, "forward_tsn", "yes");
@@ -212,7 +217,9 @@ fn describe(view: &ChunkView<'_>, info: &mut ChunkInfo) {
         ChunkView::Shutdown(cum) => field(info, "cum_tsn", cum),
         ChunkView::CookieEcho(c) => field(info, "cookie_len", c.len()),
         ChunkView::ReConfig(_) => field(info, "params", view.reconfig_params().count()),
-        ChunkView::Abort { .. } | ChunkView::Error(_) => field(info, "causes", view.causes().count()),
+        ChunkView::Abort { .. } | ChunkView::Error(_) => {
+            field(info, "causes", view.causes().count())
+        }
         ChunkView::Heartbeat(v) | ChunkView::HeartbeatAck(v) => field(info, "info_len", v.len()),
         _ => {}
     }
@@ -394,9 +401,16 @@ mod tests {
     #[test]
     fn ack_sack_bad_checksum_and_garbage() {
         let p = packet(&data_chunk(PPID_DCEP, &[2]));
-        assert!(decode(&p).unwrap().to_string().contains("DCEP DATA_CHANNEL_ACK"));
+        assert!(
+            decode(&p)
+                .unwrap()
+                .to_string()
+                .contains("DCEP DATA_CHANNEL_ACK")
+        );
         // SACK cum 9, window 1000, one gap block 2-3, no duplicates.
-        let sack = [3, 0, 0, 20, 0, 0, 0, 9, 0, 0, 3, 0xe8, 0, 1, 0, 0, 0, 2, 0, 3];
+        let sack = [
+            3, 0, 0, 20, 0, 0, 0, 9, 0, 0, 3, 0xe8, 0, 1, 0, 0, 0, 2, 0, 3,
+        ];
         let mut p = packet(&sack);
         assert_eq!(
             decode(&p).unwrap().to_string(),

@@ -6,8 +6,8 @@
 //! DATA_CHANNEL_OPEN with its label; over DTLS only with the key log.
 
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -53,7 +53,12 @@ fn pcap(datagrams: &[Datagram], ports: (u16, u16)) -> Vec<u8> {
     }
     for (i, (from_a, payload)) in datagrams.iter().enumerate() {
         let frame = raw_ipv4_udp(*from_a, payload, ports);
-        for v in [1_700_000_000u32, i as u32 * 1000, frame.len() as u32, frame.len() as u32] {
+        for v in [
+            1_700_000_000u32,
+            i as u32 * 1000,
+            frame.len() as u32,
+            frame.len() as u32,
+        ] {
             f.extend_from_slice(&v.to_le_bytes());
         }
         f.extend_from_slice(&frame);
@@ -89,11 +94,14 @@ fn exchange(
     a.connect(now);
     b.connect(now);
     let id = a
-        .create_channel(now, ChannelOptions {
-            label: LABEL.into(),
-            protocol: "json".into(),
-            ..ChannelOptions::default()
-        })
+        .create_channel(
+            now,
+            ChannelOptions {
+                label: LABEL.into(),
+                protocol: "json".into(),
+                ..ChannelOptions::default()
+            },
+        )
         .unwrap();
     let mut sent = 0;
     let mut received = 0;
@@ -150,7 +158,10 @@ fn dtls_trace() -> (Vec<Datagram>, String) {
     let now = Instant::now();
     let cert = |s: u8| Arc::new(Certificate::generate_self_signed_from_seed([s; 32]).unwrap());
     let (ca, cb) = (cert(1), cert(2));
-    let mut cc = DtlsConfig::new(ca.clone(), Some(cb.fingerprint(FingerprintAlgorithm::Sha256)));
+    let mut cc = DtlsConfig::new(
+        ca.clone(),
+        Some(cb.fingerprint(FingerprintAlgorithm::Sha256)),
+    );
     cc.srtp_profiles.clear();
     cc.rng_seed = Some([7; 32]);
     let mut sc = DtlsConfig::new(cb, Some(ca.fingerprint(FingerprintAlgorithm::Sha256)));
@@ -177,7 +188,10 @@ fn dtls_trace() -> (Vec<Datagram>, String) {
     let server = std::cell::RefCell::new(server);
     let seal = |conn: &std::cell::RefCell<DtlsConnection>, p: &[u8]| {
         let mut rec = vec![0u8; p.len() + 64];
-        let n = conn.borrow_mut().seal_application_data(p, &mut rec).unwrap();
+        let n = conn
+            .borrow_mut()
+            .seal_application_data(p, &mut rec)
+            .unwrap();
         rec.truncate(n);
         rec
     };
@@ -208,7 +222,10 @@ fn inspect(capture: &[u8], extra: &[&str]) -> Vec<Value> {
     static CALLS: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!("zerortc-sctp-inspect-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!("capture-{}.pcap", CALLS.fetch_add(1, Ordering::Relaxed)));
+    let file = dir.join(format!(
+        "capture-{}.pcap",
+        CALLS.fetch_add(1, Ordering::Relaxed)
+    ));
     std::fs::write(&file, capture).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_zerortc"))
         .arg("inspect")
@@ -244,7 +261,10 @@ fn walk(sctp_packets: &[&Value]) -> (Vec<String>, Vec<Value>) {
     let mut names = Vec::new();
     let mut dcep = Vec::new();
     for p in sctp_packets {
-        assert_eq!((p["src_port"].as_u64(), p["dst_port"].as_u64()), (Some(5000), Some(5000)));
+        assert_eq!(
+            (p["src_port"].as_u64(), p["dst_port"].as_u64()),
+            (Some(5000), Some(5000))
+        );
         names.extend(chunk_names(p));
         for c in p["chunks"].as_array().unwrap() {
             if !c["dcep"].is_null() {
@@ -256,11 +276,25 @@ fn walk(sctp_packets: &[&Value]) -> (Vec<String>, Vec<Value>) {
 }
 
 fn check_association(names: &[String], dcep: &[Value]) {
-    for expected in ["INIT", "INIT_ACK", "COOKIE_ECHO", "COOKIE_ACK", "DATA", "SACK"] {
-        assert!(names.iter().any(|n| n == expected), "{expected} in {names:?}");
+    for expected in [
+        "INIT",
+        "INIT_ACK",
+        "COOKIE_ECHO",
+        "COOKIE_ACK",
+        "DATA",
+        "SACK",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} in {names:?}"
+        );
     }
     // 1 DCEP OPEN + 3 messages from A, 1 DCEP ACK from B.
-    assert_eq!(names.iter().filter(|n| *n == "DATA").count(), 5, "{names:?}");
+    assert_eq!(
+        names.iter().filter(|n| *n == "DATA").count(),
+        5,
+        "{names:?}"
+    );
     assert_eq!(dcep.len(), 2, "{dcep:?}");
     assert_eq!(dcep[0]["message"], "DATA_CHANNEL_OPEN");
     assert_eq!(dcep[0]["label"], LABEL);
@@ -319,7 +353,11 @@ fn dtls_capture_with_key_log_shows_sctp_chunks_and_dcep_open() {
     // Without keys: DTLS records only.
     let plain = inspect(&capture, &[]);
     assert!(plain[..trace.len()].iter().all(|p| p["kind"] == "dtls"));
-    assert!(plain.iter().all(|p| p["dtls"].as_array().is_none_or(|r| r.iter().all(|r| r["decrypted"].is_null()))));
+    assert!(plain.iter().all(|p| {
+        p["dtls"]
+            .as_array()
+            .is_none_or(|r| r.iter().all(|r| r["decrypted"].is_null()))
+    }));
 
     let packets = inspect(&capture, &["--keylog", keylog.to_str().unwrap()]);
     let frames = &packets[..trace.len()];
@@ -354,16 +392,28 @@ fn dtls_capture_with_key_log_shows_sctp_chunks_and_dcep_open() {
 
     // A key log for another session opens nothing, and says so.
     let other = dir.join("other.txt");
-    std::fs::write(&other, format!("CLIENT_RANDOM {} {}\n", "00".repeat(32), "11".repeat(48))).unwrap();
+    std::fs::write(
+        &other,
+        format!("CLIENT_RANDOM {} {}\n", "00".repeat(32), "11".repeat(48)),
+    )
+    .unwrap();
     let packets = inspect(&capture, &["--keylog", other.to_str().unwrap()]);
     let summary = &packets[trace.len()]["summary"];
-    assert!(summary["undecrypted"]["no keys"].as_u64().unwrap() >= 2, "{summary}");
+    assert!(
+        summary["undecrypted"]["no keys"].as_u64().unwrap() >= 2,
+        "{summary}"
+    );
     assert!(summary["sctp_chunks"].is_null());
 
     // A malformed key log is a usage error.
     std::fs::write(&other, "CLIENT_RANDOM 00 11\n").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_zerortc"))
-        .args(["inspect", "--keylog", other.to_str().unwrap(), keylog.to_str().unwrap()])
+        .args([
+            "inspect",
+            "--keylog",
+            other.to_str().unwrap(),
+            keylog.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));

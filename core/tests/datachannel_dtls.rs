@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 use netsim::{Endpoint, LinkConfig, NetSim, drive};
 use zerortc::crypto::{Certificate, FingerprintAlgorithm};
 use zerortc::datachannel::{ChannelOptions, DataChannelEvent, DataChannels, DtlsRole};
-use zerortc::dtls::{DtlsConfig, DtlsConnection, DtlsEvent, GCM_RECORD_OVERHEAD, RECORD_HEADER_LEN};
+use zerortc::dtls::{
+    DtlsConfig, DtlsConnection, DtlsEvent, GCM_RECORD_OVERHEAD, RECORD_HEADER_LEN,
+};
 use zerortc::sctp::Config;
 
 /// The path MTU, and the SCTP packet size that fits it inside one
@@ -82,9 +84,7 @@ impl Peer {
         self.events
             .iter()
             .filter_map(|e| match e {
-                DataChannelEvent::Message { id: i, data, .. } if *i == id => {
-                    Some(data.as_slice())
-                }
+                DataChannelEvent::Message { id: i, data, .. } if *i == id => Some(data.as_slice()),
                 _ => None,
             })
             .collect()
@@ -180,7 +180,10 @@ fn peers(seed: u64, link: LinkConfig) -> (NetSim, Peer, Peer) {
     let now = sim.now();
     let cert = |s: u8| Arc::new(Certificate::generate_self_signed_from_seed([s; 32]).unwrap());
     let (ca, cb) = (cert(1), cert(2));
-    let mut client = DtlsConfig::new(ca.clone(), Some(cb.fingerprint(FingerprintAlgorithm::Sha256)));
+    let mut client = DtlsConfig::new(
+        ca.clone(),
+        Some(cb.fingerprint(FingerprintAlgorithm::Sha256)),
+    );
     client.srtp_profiles.clear();
     client.rng_seed = Some([seed as u8; 32]);
     let mut server = DtlsConfig::new(cb, Some(ca.fingerprint(FingerprintAlgorithm::Sha256)));
@@ -222,26 +225,33 @@ fn run(seed: u64, loss: f64, count: usize) {
             && b.connected()),
         "loss {loss}: DTLS + SCTP did not connect"
     );
-    assert!(a.dc.association().sends_zero_checksum(), "RFC 9653 over DTLS");
+    assert!(
+        a.dc.association().sends_zero_checksum(),
+        "RFC 9653 over DTLS"
+    );
     // Both ends log the same NSS key log line (client random, master secret).
     let line = a.dtls.key_log_line().unwrap();
     assert_eq!(b.dtls.key_log_line().as_deref(), Some(line.as_str()));
     assert!(line.starts_with("CLIENT_RANDOM ") && line.len() == 14 + 64 + 1 + 96);
     let now = sim.now();
-    let ordered = a
-        .dc
-        .create_channel(now, ChannelOptions {
-            label: "ordered".into(),
-            ..ChannelOptions::default()
-        })
+    let ordered =
+        a.dc.create_channel(
+            now,
+            ChannelOptions {
+                label: "ordered".into(),
+                ..ChannelOptions::default()
+            },
+        )
         .unwrap();
-    let unordered = a
-        .dc
-        .create_channel(now, ChannelOptions {
-            label: "unordered".into(),
-            ordered: false,
-            ..ChannelOptions::default()
-        })
+    let unordered =
+        a.dc.create_channel(
+            now,
+            ChannelOptions {
+                label: "unordered".into(),
+                ordered: false,
+                ..ChannelOptions::default()
+            },
+        )
         .unwrap();
     let mut next = 0;
     let deadline = sim.now() + Duration::from_secs(3600);

@@ -42,10 +42,7 @@ fn raw_ipv4_udp(from_a: bool, payload: &[u8], ports: (u16, u16)) -> Vec<u8> {
 
 /// A pcap file (raw IP link type 101) of the datagrams, 1 ms apart.
 fn pcap(datagrams: &[Datagram], ports: (u16, u16)) -> Vec<u8> {
-    let mut f = Vec::new();
-    for v in [0xa1b2_c3d4u32] {
-        f.extend_from_slice(&v.to_le_bytes());
-    }
+    let mut f = 0xa1b2_c3d4u32.to_le_bytes().to_vec();
     f.extend_from_slice(&2u16.to_le_bytes());
     f.extend_from_slice(&4u16.to_le_bytes());
     for v in [0u32, 0, 65535, 101] {

@@ -12,6 +12,8 @@ pub mod backends;
 pub mod dtls_inputs;
 pub mod ops;
 #[cfg(feature = "peers")]
+pub mod peers_sctp;
+#[cfg(feature = "peers")]
 pub mod peers_srtp;
 pub mod rtcp_inputs;
 pub mod rtp_inputs;

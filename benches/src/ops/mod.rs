@@ -24,7 +24,9 @@
 //!   ([`IceSession`]), one RFC 7675 consent round, or one check answered.
 //! - **SCTP transfer**: two associations back to back in memory
 //!   ([`SctpPair`]); a batch of messages sent by one and delivered by the
-//!   other (data one way, SACKs back), buffers recycled.
+//!   other (data one way, SACKs back), buffers recycled; the same over
+//!   DTLS 1.2 application records ([`DtlsWire`], RFC 8261); one message's
+//!   one-way latency on an idle pair ([`SctpPair::one_way`]).
 //! - **SDP parse / serialize / negotiate**: a real browser offer parsed
 //!   into the typed model, written back, and answered (codecs, header
 //!   extensions, direction) against another browser's capabilities.
@@ -45,6 +47,7 @@ mod rtcp;
 mod rtp;
 mod sctp;
 mod sdp;
+mod sctp_dtls;
 mod srtp;
 mod stun;
 
@@ -55,6 +58,7 @@ pub use rtcp::*;
 pub use rtp::*;
 pub use sctp::*;
 pub use sdp::*;
+pub use sctp_dtls::*;
 pub use srtp::*;
 pub use stun::*;
 

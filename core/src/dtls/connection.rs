@@ -218,6 +218,27 @@ impl DtlsConnection {
         )
     }
 
+    /// This connection's line of an NSS key log file, as browsers write
+    /// with `SSLKEYLOGFILE`: `CLIENT_RANDOM <client random> <master secret>`
+    /// in lower-case hex, once the master secret is known. With it,
+    /// `zerortc inspect --keylog` (or Wireshark) decrypts a capture of
+    /// the connection. It reveals every record's plaintext: for debugging
+    /// and tests only, never log it in production.
+    #[must_use]
+    pub fn key_log_line(&self) -> Option<String> {
+        let master = self.neg.master_secret.as_ref()?;
+        let mut line = String::with_capacity(14 + 64 + 1 + 96);
+        line.push_str("CLIENT_RANDOM ");
+        for b in self.neg.client_random {
+            line.push_str(&format!("{b:02x}"));
+        }
+        line.push(' ');
+        for b in master {
+            line.push_str(&format!("{b:02x}"));
+        }
+        Some(line)
+    }
+
     /// The next datagram to send.
     pub fn poll_write(&mut self) -> Option<Vec<u8>> {
         self.outgoing.pop_front()

@@ -4,11 +4,12 @@
 //! signs in its ServerKeyExchange (client random, server random, X25519
 //! parameters) and returns the ASN.1 DER signature, keys loaded once:
 //!
-//! - `p256_0_13`: what zerortc signs with,
-//!   `zerortc::crypto::EcdsaSigningKey::sign` (RustCrypto `p256` 0.13,
-//!   RFC 6979 deterministic nonces);
-//! - `p256_0_14`: RustCrypto `p256` 0.14 (`precomputed-tables`: a
-//!   fixed-base table for the generator), RFC 6979 too;
+//! - `p256_0_13`: RustCrypto `p256` 0.13, what zerortc signed with before
+//!   (RFC 6979 deterministic nonces);
+//! - `p256_0_14`: what zerortc signs with,
+//!   `zerortc::crypto::EcdsaSigningKey::sign` (RustCrypto `p256` 0.14 with
+//!   `precomputed-tables`, a fixed-base table for the generator; RFC 6979
+//!   too, so the same signature as 0.13);
 //! - `ring`: `ring` 0.17 `EcdsaKeyPair::sign`, its nonce drawn from the
 //!   `SystemRandom` it is handed (mixed with the key and the message);
 //! - `aws_lc_rs`: `aws-lc-rs` 1.19 `EcdsaKeyPair::sign` (AWS-LC draws the
@@ -40,7 +41,7 @@ pub trait P256Signer {
     fn sign(&self, message: &[u8]) -> Vec<u8>;
 }
 
-/// zerortc's signer (`p256` 0.13).
+/// zerortc's signer (`p256` 0.14).
 pub struct Zerortc(EcdsaSigningKey);
 
 impl P256Signer for Zerortc {
@@ -49,13 +50,13 @@ impl P256Signer for Zerortc {
     }
 }
 
-/// RustCrypto `p256` 0.14.
-pub struct P256Next(p256_next::ecdsa::SigningKey);
+/// RustCrypto `p256` 0.13.
+pub struct P256Prev(p256_prev::ecdsa::SigningKey);
 
-impl P256Signer for P256Next {
+impl P256Signer for P256Prev {
     fn sign(&self, message: &[u8]) -> Vec<u8> {
-        use p256_next::ecdsa::signature::Signer;
-        let sig: p256_next::ecdsa::Signature = self.0.sign(message);
+        use p256_prev::ecdsa::signature::Signer;
+        let sig: p256_prev::ecdsa::Signature = self.0.sign(message);
         sig.to_der().as_bytes().to_vec()
     }
 }
@@ -131,14 +132,14 @@ pub fn signers() -> Vec<(&'static str, Box<dyn P256Signer>)> {
     vec![
         (
             "p256_0_13",
-            Box::new(Zerortc(
-                EcdsaSigningKey::from_pkcs8(pkcs8.as_bytes()).expect("zerortc key"),
+            Box::new(P256Prev(
+                p256_prev::ecdsa::SigningKey::from_slice(&SCALAR).expect("p256 0.13 key"),
             )),
         ),
         (
             "p256_0_14",
-            Box::new(P256Next(
-                p256_next::ecdsa::SigningKey::from_slice(&SCALAR).expect("p256 0.14 key"),
+            Box::new(Zerortc(
+                EcdsaSigningKey::from_pkcs8(pkcs8.as_bytes()).expect("zerortc key"),
             )),
         ),
         (
@@ -200,11 +201,11 @@ pub fn verifiers(
         (
             "p256_0_14",
             Box::new(move || {
-                use p256_next::ecdsa::signature::Verifier;
-                let Ok(key) = p256_next::ecdsa::VerifyingKey::from_sec1_bytes(&p3) else {
+                use p256::ecdsa::signature::Verifier;
+                let Ok(key) = p256::ecdsa::VerifyingKey::from_sec1_bytes(&p3) else {
                     return 0;
                 };
-                let Ok(sig) = p256_next::ecdsa::Signature::from_der(&s3) else {
+                let Ok(sig) = p256::ecdsa::Signature::from_der(&s3) else {
                     return 0;
                 };
                 usize::from(key.verify(&m3, &sig).is_ok())
@@ -264,11 +265,11 @@ mod tests {
 
     /// The public key of [`SCALAR`], uncompressed.
     fn public_key() -> Vec<u8> {
-        use p256::elliptic_curve::sec1::ToEncodedPoint;
+        use p256::elliptic_curve::sec1::ToSec1Point;
         p256::SecretKey::from_slice(&SCALAR)
             .unwrap()
             .public_key()
-            .to_encoded_point(false)
+            .to_sec1_point(false)
             .as_bytes()
             .to_vec()
     }

@@ -1,7 +1,7 @@
 //! Ephemeral elliptic-curve Diffie-Hellman (ECDHE) for the DTLS 1.2 key
 //! exchange (RFC 8422 §5.4, §5.10): X25519 (RFC 7748) and secp256r1.
 
-use p256::elliptic_curve::sec1::ToEncodedPoint;
+use p256::elliptic_curve::sec1::ToSec1Point;
 use rand_core::RngCore;
 
 use super::{CryptoError, fill_random};
@@ -106,7 +106,7 @@ impl EcdheKeyPair {
             }
             EcdheGroup::Secp256r1 => {
                 let scalar = p256_scalar_from_rng(rng)?;
-                let point = p256::PublicKey::from_secret_scalar(&scalar).to_encoded_point(false);
+                let point = p256::PublicKey::from_secret_scalar(&scalar).to_sec1_point(false);
                 public
                     .try_extend_from_slice(point.as_bytes())
                     .map_err(|_| CryptoError::Backend)?;

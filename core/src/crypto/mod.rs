@@ -14,8 +14,8 @@
 //! | SHA-256/384, HMAC-SHA256/384 (DTLS 1.2 PRF and handshake hash, STUN MESSAGE-INTEGRITY-SHA256) | [`Digest`], [`HmacKey`] | `ring` 0.17 | not on a per-packet path |
 //! | MD5 (STUN/TURN long-term credential key only, RFC 8489 §9.2.2) | [`md5`] | RustCrypto `md-5` 0.10 | legacy key derivation, never for integrity |
 //! | TLS 1.2 PRF `P_SHA256`/`P_SHA384` (RFC 5246 §5) | [`tls12_prf`] | `ring` HMAC | handshake only |
-//! | ECDHE X25519 / P-256 (RFC 8422) | [`EcdheKeyPair`] | `x25519-dalek` 2 / RustCrypto `p256` 0.13 | handshake only; secret keys from a caller's (seedable) RNG, which `ring`'s `agreement` does not accept |
-//! | ECDSA P-256 signing (RFC 6979 deterministic nonces) | [`EcdsaSigningKey`] | RustCrypto `p256` 0.13 | handshake only; signatures reproducible under a seed |
+//! | ECDHE X25519 / P-256 (RFC 8422) | [`EcdheKeyPair`] | `aws-lc-rs` 1.19 / RustCrypto `p256` 0.14 | handshake only; secret keys from a caller's (seedable) RNG, which `ring`'s `agreement` does not accept |
+//! | ECDSA P-256 signing (RFC 6979 deterministic nonces) | [`EcdsaSigningKey`] | RustCrypto `p256` 0.14 (`precomputed-tables`) | handshake only; signatures reproducible under a seed, which `ring` and `aws-lc-rs` cannot give (see below) |
 //! | ECDSA P-256/P-384, RSA PKCS#1/PSS verification | [`PeerPublicKey`] | `ring` `signature` | handshake only |
 //! | self-signed certificates, fingerprints, peer key extraction | [`Certificate`], [`Fingerprint`], [`peer_public_key`] | `rcgen` 0.14 (signed by our `p256` key), `x509-cert` 0.3, `ring` digests | handshake only |
 //!

@@ -46,8 +46,8 @@ mod peer;
 mod rtcp;
 mod rtp;
 mod sctp;
-mod sdp;
 mod sctp_dtls;
+mod sdp;
 mod srtp;
 mod stun;
 
@@ -57,8 +57,8 @@ pub use peer::*;
 pub use rtcp::*;
 pub use rtp::*;
 pub use sctp::*;
-pub use sdp::*;
 pub use sctp_dtls::*;
+pub use sdp::*;
 pub use srtp::*;
 pub use stun::*;
 

@@ -13,17 +13,19 @@
 #[path = "common/signaling.rs"]
 #[allow(dead_code)] // the client uses only `arg`
 mod signaling;
+#[path = "common/udp_loop.rs"]
+mod udp_loop;
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
 use zerortc::peer::{
-    PeerEvent, Protocol, RTCConfiguration, RTCDataChannelInit, RTCOfferOptions, RTCPeerConnection,
-    RTCSessionDescription, TaggedPacket,
+    PeerEvent, RTCConfiguration, RTCDataChannelInit, RTCOfferOptions, RTCPeerConnection,
+    RTCSessionDescription,
 };
 
-type Error = Box<dyn std::error::Error + Send + Sync>;
+use udp_loop::Error;
 
 /// POSTs `offer` to `http://{server}/offer`; returns the answer SDP.
 fn post_offer(server: SocketAddr, offer: &str) -> Result<String, Error> {
@@ -66,38 +68,7 @@ fn main() -> Result<(), Error> {
         if Instant::now() > deadline {
             return Err(format!("timed out: {echoed} of {count} echoed").into());
         }
-        let timeout = pc
-            .poll_timeout()
-            .map_or(Duration::from_millis(20), |t| {
-                t.saturating_duration_since(Instant::now())
-            })
-            .clamp(Duration::from_millis(1), Duration::from_millis(20));
-        socket.set_read_timeout(Some(timeout))?;
-        // Wait for a datagram, then take every one already queued.
-        let mut received = socket.recv_from(&mut buf);
-        loop {
-            match received {
-                Ok((n, peer)) => {
-                    let data = buf.get(..n).unwrap_or_default();
-                    let packet = TaggedPacket {
-                        local,
-                        peer,
-                        protocol: Protocol::Udp,
-                        data,
-                    };
-                    pc.handle_read(Instant::now(), packet)?;
-                }
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => break,
-                Err(e) => return Err(e.into()),
-            }
-            socket.set_nonblocking(true)?;
-            received = socket.recv_from(&mut buf);
-            socket.set_nonblocking(false)?;
-        }
-        let now = Instant::now();
-        if pc.poll_timeout().is_some_and(|at| at <= now) {
-            pc.handle_timeout(now)?;
-        }
+        udp_loop::receive_and_tick(&socket, local, &mut pc, &mut buf, Duration::from_millis(20))?;
         while let Some(ev) = pc.poll_event() {
             match ev {
                 PeerEvent::DataChannelOpen(id) if id == channel => {

@@ -14,17 +14,17 @@
 
 #[path = "common/signaling.rs"]
 mod signaling;
+#[path = "common/udp_loop.rs"]
+mod udp_loop;
 
-use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 use zerortc::peer::{
-    PeerEvent, Protocol, RTCConfiguration, RTCPeerConnection, RTCPeerConnectionState,
-    RTCSessionDescription, TaggedPacket,
+    PeerEvent, RTCConfiguration, RTCPeerConnection, RTCPeerConnectionState, RTCSessionDescription,
 };
 
-type Error = Box<dyn std::error::Error + Send + Sync>;
+use udp_loop::Error;
 
 /// A connection answering `offer`, reachable at `local`.
 fn answer(offer: &str, local: SocketAddr) -> Result<(RTCPeerConnection, String), Error> {
@@ -69,41 +69,7 @@ fn main() -> Result<(), Error> {
         }
         let Some(conn) = pc.as_mut() else { continue };
 
-        // Wait for a datagram or the next timer, whichever comes first.
-        let timeout = conn
-            .poll_timeout()
-            .map_or(Duration::from_millis(50), |t| {
-                t.saturating_duration_since(Instant::now())
-            })
-            .clamp(Duration::from_millis(1), Duration::from_millis(50));
-        socket.set_read_timeout(Some(timeout))?;
-        // Wait for a datagram, then take every one already queued.
-        let mut received = socket.recv_from(&mut buf);
-        loop {
-            match received {
-                Ok((n, peer)) => {
-                    let data = buf.get(..n).unwrap_or_default();
-                    let packet = TaggedPacket {
-                        local,
-                        peer,
-                        protocol: Protocol::Udp,
-                        data,
-                    };
-                    conn.handle_read(Instant::now(), packet)?;
-                }
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => break,
-                Err(e) => return Err(e.into()),
-            }
-            socket.set_nonblocking(true)?;
-            received = socket.recv_from(&mut buf);
-            socket.set_nonblocking(false)?;
-        }
-        if let Some(at) = conn.poll_timeout() {
-            let now = Instant::now();
-            if at <= now {
-                conn.handle_timeout(now)?;
-            }
-        }
+        udp_loop::receive_and_tick(&socket, local, conn, &mut buf, Duration::from_millis(50))?;
         while let Some(ev) = conn.poll_event() {
             match ev {
                 PeerEvent::DataChannelMessage {

@@ -13,18 +13,20 @@
 #[path = "common/signaling.rs"]
 #[allow(dead_code)] // the client uses only `arg`
 mod signaling;
+#[path = "common/udp_loop.rs"]
+mod udp_loop;
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
 use zerortc::peer::{
-    MediaKind, MediaStreamTrack, PeerEvent, Protocol, RTCConfiguration, RTCOfferOptions,
-    RTCPeerConnection, RTCPeerConnectionState, RTCSessionDescription, TaggedPacket,
+    MediaKind, MediaStreamTrack, PeerEvent, RTCConfiguration, RTCOfferOptions, RTCPeerConnection,
+    RTCPeerConnectionState, RTCSessionDescription,
 };
 use zerortc::rtp::{RtpHeader, RtpPacket};
 
-type Error = Box<dyn std::error::Error + Send + Sync>;
+use udp_loop::Error;
 
 fn post_offer(server: SocketAddr, offer: &str) -> Result<String, Error> {
     let mut stream = TcpStream::connect(server)?;
@@ -72,38 +74,7 @@ fn main() -> Result<(), Error> {
         if Instant::now() > deadline {
             return Err(format!("timed out: {back:?} of {count} reflected").into());
         }
-        let timeout = pc
-            .poll_timeout()
-            .map_or(Duration::from_millis(20), |t| {
-                t.saturating_duration_since(Instant::now())
-            })
-            .clamp(Duration::from_millis(1), Duration::from_millis(20));
-        socket.set_read_timeout(Some(timeout))?;
-        // Wait for a datagram, then take every one already queued.
-        let mut received = socket.recv_from(&mut buf);
-        loop {
-            match received {
-                Ok((n, peer)) => {
-                    let data = buf.get(..n).unwrap_or_default();
-                    let packet = TaggedPacket {
-                        local,
-                        peer,
-                        protocol: Protocol::Udp,
-                        data,
-                    };
-                    pc.handle_read(Instant::now(), packet)?;
-                }
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => break,
-                Err(e) => return Err(e.into()),
-            }
-            socket.set_nonblocking(true)?;
-            received = socket.recv_from(&mut buf);
-            socket.set_nonblocking(false)?;
-        }
-        let now = Instant::now();
-        if pc.poll_timeout().is_some_and(|at| at <= now) {
-            pc.handle_timeout(now)?;
-        }
+        udp_loop::receive_and_tick(&socket, local, &mut pc, &mut buf, Duration::from_millis(20))?;
         if next_seq < count && pc.connection_state() == RTCPeerConnectionState::Connected {
             let end = count.min(next_seq + 10);
             for seq in next_seq..end {

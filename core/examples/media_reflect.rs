@@ -14,17 +14,18 @@
 
 #[path = "common/signaling.rs"]
 mod signaling;
+#[path = "common/udp_loop.rs"]
+mod udp_loop;
 
-use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 use zerortc::peer::{
-    MediaKind, MediaStreamTrack, PeerError, PeerEvent, Protocol, RTCConfiguration,
-    RTCPeerConnection, RTCPeerConnectionState, RTCSessionDescription, TaggedPacket,
+    MediaKind, MediaStreamTrack, PeerError, PeerEvent, RTCConfiguration, RTCPeerConnection,
+    RTCPeerConnectionState, RTCSessionDescription,
 };
 
-type Error = Box<dyn std::error::Error + Send + Sync>;
+use udp_loop::Error;
 
 /// How often a keyframe is asked for.
 const PLI_INTERVAL: Duration = Duration::from_secs(2);
@@ -110,38 +111,8 @@ fn main() -> Result<(), Error> {
         }
         let Some(conn) = pc.as_mut() else { continue };
 
-        let timeout = conn
-            .poll_timeout()
-            .map_or(Duration::from_millis(20), |t| {
-                t.saturating_duration_since(Instant::now())
-            })
-            .clamp(Duration::from_millis(1), Duration::from_millis(20));
-        socket.set_read_timeout(Some(timeout))?;
-        // Wait for a datagram, then take every one already queued.
-        let mut received = socket.recv_from(&mut buf);
-        loop {
-            match received {
-                Ok((n, peer)) => {
-                    let data = buf.get(..n).unwrap_or_default();
-                    let packet = TaggedPacket {
-                        local,
-                        peer,
-                        protocol: Protocol::Udp,
-                        data,
-                    };
-                    conn.handle_read(Instant::now(), packet)?;
-                }
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => break,
-                Err(e) => return Err(e.into()),
-            }
-            socket.set_nonblocking(true)?;
-            received = socket.recv_from(&mut buf);
-            socket.set_nonblocking(false)?;
-        }
+        udp_loop::receive_and_tick(&socket, local, conn, &mut buf, Duration::from_millis(20))?;
         let now = Instant::now();
-        if conn.poll_timeout().is_some_and(|at| at <= now) {
-            conn.handle_timeout(now)?;
-        }
         let mut keyframe =
             now >= next_pli && conn.connection_state() == RTCPeerConnectionState::Connected;
         while let Some(ev) = conn.poll_event() {

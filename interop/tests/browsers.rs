@@ -186,6 +186,46 @@ impl Drop for Coturn {
     }
 }
 
+/// tshark on lo for one cell (`ZERORTC_INTEROP_PCAP=1`, set by
+/// `scripts/interop`): UDP only (signaling and WebDriver are TCP).
+struct Capture(Child);
+
+impl Capture {
+    fn start(path: &Path) -> Option<Capture> {
+        if std::env::var_os("ZERORTC_INTEROP_PCAP").is_none_or(|v| v != "1") {
+            return None;
+        }
+        let _ = std::fs::remove_file(path);
+        // dumpcap (tshark's capture engine) writes every packet out on SIGTERM.
+        let child = Command::new("dumpcap")
+            .args(["-i", "lo", "-q", "-f", "udp", "-w"])
+            .arg(path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| eprintln!("dumpcap: {e} (apt-get install tshark)"))
+            .ok()?;
+        // Capturing once the file has its section header.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::fs::metadata(path).map_or(true, |m| m.len() == 0) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        Some(Capture(child))
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        // SIGTERM, so that tshark writes out what it holds.
+        std::thread::sleep(Duration::from_millis(200));
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
 struct Cell {
     outcome: Outcome,
     seconds: f64,
@@ -298,6 +338,8 @@ async fn run_matrix(peers: &[Kind], selected: &[&'static str]) -> i32 {
         for &scenario in selected {
             let t = Instant::now();
             signaling.log(&format!("===== {scenario}"));
+            let pcap = logs.join(format!("{scenario}.pcapng"));
+            let capture = Capture::start(&pcap);
             let mut ctx = Ctx {
                 remote: &mut remote,
                 signaling: signaling.clone(),
@@ -313,6 +355,7 @@ async fn run_matrix(peers: &[Kind], selected: &[&'static str]) -> i32 {
                     .await
                     .unwrap_or_else(|_| Outcome::Fail("scenario timed out after 90 s".into()));
             session = ctx.session;
+            drop(capture);
             let zlog = logs.join(format!("{scenario}-zerortc.log"));
             write_lines(&zlog, &ctx.zlogs);
             let tag = version.replace(' ', "").replace('.', "_");

@@ -178,7 +178,7 @@ impl Remote {
                         .arg(format!("--port={port}"))
                         .arg("--host=127.0.0.1")
                         .stdout(log_file(logs, "firefox-browser.log"))
-                        .stderr(Stdio::null())
+                        .stderr(log_file(logs, "firefox-stderr.log"))
                         .spawn()
                         .map_err(|e| {
                             format!("geckodriver: {e} (cargo install geckodriver --locked)")

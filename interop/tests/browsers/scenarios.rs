@@ -935,7 +935,13 @@ async fn throughput(ctx: &mut Ctx<'_>) -> Result<String, String> {
     ctx.begin(ZOptions::default(), json!({})).await?;
     ctx.connect(Offerer::Remote, &[("blast", reliable())])
         .await?;
-    let total: u64 = 32 << 20;
+    // MiB to send: ZERORTC_INTEROP_BLAST_MIB, else 64 optimised, 8 in
+    // debug builds (the matrix's default; a figure only from --release).
+    let mib: u64 = std::env::var("ZERORTC_INTEROP_BLAST_MIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if cfg!(debug_assertions) { 8 } else { 64 });
+    let total: u64 = mib << 20;
     let size: u64 = 16 * 1024;
     let count = total.div_ceil(size);
     let t0 = Instant::now();
@@ -957,11 +963,16 @@ async fn throughput(ctx: &mut Ctx<'_>) -> Result<String, String> {
     let span = span.unwrap_or(wall).max(Duration::from_millis(1));
     let mbps = z.bytes as f64 / span.as_secs_f64() / 1e6;
     Ok(format!(
-        "{} MiB in {} × {} KiB: {mbps:.1} MB/s ({:.0} ms first to last message at zerortc; sender's loop {:.0} ms)",
+        "{} MiB in {} × {} KiB: {mbps:.1} MB/s ({:.0} ms first to last message at zerortc; sender's loop {:.0} ms; zerortc built {})",
         total >> 20,
         count,
         size / 1024,
         span.as_secs_f64() * 1e3,
-        r["ms"].as_f64().unwrap_or(0.0)
+        r["ms"].as_f64().unwrap_or(0.0),
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
     ))
 }

@@ -334,6 +334,18 @@ async fn run_matrix(peers: &[Kind], selected: &[&'static str]) -> i32 {
             t0.elapsed().as_secs_f64()
         );
         let version = remote.version.clone();
+        let tag = version.replace(' ', "").replace('.', "_");
+        // This run's SDPs replace the last run's of the same peer.
+        if let Ok(dir) = std::fs::read_dir(out.join("sdp")) {
+            for e in dir.flatten() {
+                if e.file_name()
+                    .to_string_lossy()
+                    .starts_with(&format!("{tag}-"))
+                {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
         let mut session = 0;
         for &scenario in selected {
             let t = Instant::now();
@@ -358,7 +370,6 @@ async fn run_matrix(peers: &[Kind], selected: &[&'static str]) -> i32 {
             drop(capture);
             let zlog = logs.join(format!("{scenario}-zerortc.log"));
             write_lines(&zlog, &ctx.zlogs);
-            let tag = version.replace(' ', "").replace('.', "_");
             for (name, sdp) in &ctx.sdps {
                 let _ = std::fs::write(out.join("sdp").join(format!("{tag}-{name}.sdp")), sdp);
             }

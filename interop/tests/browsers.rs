@@ -366,6 +366,8 @@ async fn run_matrix(peers: &[Kind], selected: &[&'static str]) -> i32 {
                 tokio::time::timeout(Duration::from_secs(90), scenarios::run(scenario, &mut ctx))
                     .await
                     .unwrap_or_else(|_| Outcome::Fail("scenario timed out after 90 s".into()));
+            // After a timeout the session is still up: keep its logs too.
+            ctx.end().await;
             session = ctx.session;
             drop(capture);
             let zlog = logs.join(format!("{scenario}-zerortc.log"));

@@ -100,6 +100,11 @@ fn log_file(dir: &Path, name: &str) -> Stdio {
     std::fs::File::create(dir.join(name)).map_or_else(|_| Stdio::null(), Stdio::from)
 }
 
+/// Verbose browser logs (`scripts/interop` sets `ZERORTC_INTEROP_PCAP=1`).
+fn verbose() -> bool {
+    std::env::var_os("ZERORTC_INTEROP_PCAP").is_some_and(|v| v == "1")
+}
+
 const CHROMIUM_ARGS: &[&str] = &[
     "--headless=new",
     "--no-sandbox",
@@ -133,8 +138,9 @@ impl Remote {
                         CHROMIUM_ARGS.iter().map(|s| s.to_string()).collect();
                     args.push(format!("--user-data-dir={}", profile.display()));
                     args.push("--enable-logging=stderr".into());
-                    args.push("--v=0".into());
-                    args.push("--vmodule=*/webrtc/*=1,*/p2p/*=1,*/pc/*=1".into());
+                    if verbose() {
+                        args.push("--vmodule=*/webrtc/*=1,*/p2p/*=1,*/pc/*=1".into());
+                    }
                     let caps = json!({
                         "browserName": "chrome",
                         "goog:chromeOptions": {
@@ -170,7 +176,11 @@ impl Remote {
                                 "media.navigator.permission.disabled": true,
                             },
                             "env": {
-                                "MOZ_LOG": "jsep:3,signaling:3,webrtc_trace:1,DataChannel:3,sctp:1",
+                                "MOZ_LOG": if verbose() {
+                                    "jsep:4,signaling:4,webrtc_trace:1,DataChannel:4,sctp:2"
+                                } else {
+                                    "jsep:2,signaling:2,DataChannel:2"
+                                },
                             },
                         },
                     });

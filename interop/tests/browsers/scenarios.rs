@@ -107,7 +107,7 @@ impl Ctx<'_> {
     }
 
     /// Ends the session: keeps the zerortc log and the remote SDPs.
-    async fn end(&mut self) {
+    pub async fn end(&mut self) {
         if self.z.is_none() {
             return;
         }
@@ -945,6 +945,7 @@ async fn throughput(ctx: &mut Ctx<'_>) -> Result<String, String> {
     let size: u64 = 16 * 1024;
     let count = total.div_ceil(size);
     let t0 = Instant::now();
+    let drops = udp_receive_buffer_errors();
     let r = ctx
         .r(
             "blast",
@@ -957,13 +958,15 @@ async fn throughput(ctx: &mut Ctx<'_>) -> Result<String, String> {
         })
         .await?;
     let wall = t0.elapsed();
+    let drops = udp_receive_buffer_errors().saturating_sub(drops);
     let z = ctx.zstats("blast");
     ensure(z.bad == 0 && z.out_of_order == 0, || format!("{z:?}"))?;
     let span = ctx.zcall(|s| s.first_last.get("blast").map(|(a, b)| *b - *a));
     let span = span.unwrap_or(wall).max(Duration::from_millis(1));
     let mbps = z.bytes as f64 / span.as_secs_f64() / 1e6;
+    let t = ctx.zcall(|s| s.pc.stats().transport);
     Ok(format!(
-        "{} MiB in {} × {} KiB: {mbps:.1} MB/s ({:.0} ms first to last message at zerortc; sender's loop {:.0} ms; zerortc built {})",
+        "{} MiB in {} × {} KiB: {mbps:.1} MB/s ({:.0} ms first to last message at zerortc; sender's loop {:.0} ms; zerortc built {}; {drops} datagrams dropped by the kernel for a full receive buffer; zerortc got {} datagrams, dropped {} DTLS and {} SCTP)",
         total >> 20,
         count,
         size / 1024,
@@ -973,6 +976,9 @@ async fn throughput(ctx: &mut Ctx<'_>) -> Result<String, String> {
             "debug"
         } else {
             "release"
-        }
+        },
+        t.datagrams_received,
+        t.dropped_dtls,
+        t.dropped_sctp
     ))
 }

@@ -48,6 +48,9 @@ pub struct ZOptions {
 
 type Command = Box<dyn FnOnce(&mut ZState) + Send>;
 
+/// SO_RCVBUF of the zerortc peer's socket (capped by net.core.rmem_max).
+pub const RECV_BUFFER: usize = 4 << 20;
+
 /// Sends one message every `interval` on a channel.
 #[derive(Debug)]
 pub struct Background {
@@ -510,6 +513,9 @@ impl ZPeer {
         socket
             .set_read_timeout(Some(Duration::from_millis(1)))
             .unwrap();
+        // A bigger receive buffer than Linux's default 208 KiB, as a
+        // server would set: browsers burst a whole congestion window.
+        let _ = socket2::SockRef::from(&socket).set_recv_buffer_size(RECV_BUFFER);
         let mut config = RTCConfiguration {
             candidate_filter: CandidateFilter::LoopbackOnly,
             ..RTCConfiguration::default()

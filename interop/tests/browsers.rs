@@ -226,6 +226,10 @@ impl Drop for Capture {
     }
 }
 
+/// One column of the matrix: the peer, its version, its cells, and why it
+/// did not run (if it did not).
+type Column = (Kind, String, Vec<Option<Cell>>, Option<String>);
+
 struct Cell {
     outcome: Outcome,
     seconds: f64,
@@ -304,7 +308,7 @@ async fn run_matrix(peers: &[Kind], selected: &[&'static str]) -> i32 {
     } else {
         None
     };
-    let mut columns: Vec<(Kind, String, Vec<Option<Cell>>, Option<String>)> = Vec::new();
+    let mut columns: Vec<Column> = Vec::new();
     for &kind in peers {
         let logs = out.join(kind.name());
         let _ = std::fs::create_dir_all(&logs);
@@ -404,11 +408,7 @@ async fn run_matrix(peers: &[Kind], selected: &[&'static str]) -> i32 {
     report(&out, selected, &columns)
 }
 
-fn report(
-    out: &Path,
-    selected: &[&'static str],
-    columns: &[(Kind, String, Vec<Option<Cell>>, Option<String>)],
-) -> i32 {
+fn report(out: &Path, selected: &[&'static str], columns: &[Column]) -> i32 {
     let mut md = String::new();
     md.push_str("| scenario |");
     for (kind, version, _, _) in columns {

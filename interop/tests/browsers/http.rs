@@ -69,7 +69,7 @@ impl Signaling {
         }
     }
 
-    fn from_peer(&self, message: Value) {
+    fn forward_to_zerortc(&self, message: Value) {
         let s = self.inner.0.lock().unwrap();
         if message["session"].as_u64() == Some(s.session)
             && let Some(tx) = &s.to_zerortc
@@ -143,7 +143,7 @@ fn handle(
     let (status, content_type, payload): (&str, &str, Vec<u8>) = match (method, path) {
         ("POST", "/signal/to-zerortc") => {
             match serde_json::from_slice::<Value>(&body) {
-                Ok(v) => signaling.from_peer(v),
+                Ok(v) => signaling.forward_to_zerortc(v),
                 Err(e) => signaling.log(&format!("bad signaling message: {e}")),
             }
             ("200 OK", "application/json", b"{}".to_vec())

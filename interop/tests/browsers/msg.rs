@@ -38,7 +38,7 @@ pub fn check(bytes: &[u8]) -> Option<u32> {
 }
 
 /// What one side saw and sent on one channel.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChannelStats {
     pub received: u64,
     pub bytes: u64,
@@ -53,11 +53,26 @@ pub struct ChannelStats {
     pub binary_received: u64,
 }
 
+impl Default for ChannelStats {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl ChannelStats {
     pub fn new() -> Self {
         Self {
+            received: 0,
+            bytes: 0,
+            checksum: 0,
+            bad: 0,
+            out_of_order: 0,
             last: -1,
-            ..Self::default()
+            sent: 0,
+            sent_checksum: 0,
+            open: false,
+            closed: false,
+            binary_received: 0,
         }
     }
 

@@ -298,23 +298,17 @@ impl ZState {
                 self.note(format!("remote channel {label}"));
                 self.labels.insert(id, label.clone());
                 self.ids.insert(label.clone(), id);
-                self.channels.entry(label).or_insert_with(ChannelStats::new);
+                self.channels.entry(label).or_default();
             }
             PeerEvent::DataChannelOpen(id) => {
                 let label = self.labels.get(&id).cloned().unwrap_or_default();
                 self.note(format!("channel {label} open"));
-                self.channels
-                    .entry(label)
-                    .or_insert_with(ChannelStats::new)
-                    .open = true;
+                self.channels.entry(label).or_default().open = true;
             }
             PeerEvent::DataChannelClose(id) => {
                 let label = self.labels.get(&id).cloned().unwrap_or_default();
                 self.note(format!("channel {label} closed"));
-                self.channels
-                    .entry(label)
-                    .or_insert_with(ChannelStats::new)
-                    .closed = true;
+                self.channels.entry(label).or_default().closed = true;
             }
             PeerEvent::DataChannelMessage {
                 channel,
@@ -329,7 +323,7 @@ impl ZState {
                     .or_insert((now, now));
                 self.channels
                     .entry(label)
-                    .or_insert_with(ChannelStats::new)
+                    .or_default()
                     .receive(&data, binary);
                 self.pc.recycle(data);
             }
@@ -354,9 +348,7 @@ impl ZState {
             .map_err(|e| format!("create_data_channel({label}): {e}"))?;
         self.labels.insert(id, label.to_string());
         self.ids.insert(label.to_string(), id);
-        self.channels
-            .entry(label.to_string())
-            .or_insert_with(ChannelStats::new);
+        self.channels.entry(label.to_string()).or_default();
         Ok(())
     }
 
@@ -402,7 +394,7 @@ impl ZState {
             }
             self.channels
                 .entry(label.to_string())
-                .or_insert_with(ChannelStats::new)
+                .or_default()
                 .sent(&bytes);
         }
         self.scratch = bytes;

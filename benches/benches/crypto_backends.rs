@@ -9,8 +9,15 @@
 //!   `video_1200` input) as associated data and the 1172-byte payload sealed
 //!   in place — the exact cipher work of AEAD_AES_128_GCM protect, whose
 //!   payload is not a multiple of 16 bytes;
+//! - `crypto_aes128gcm_open`, `crypto_aes256gcm_open`,
+//!   `crypto_aes128gcm_open_srtp`: the matching opens in place, each call a
+//!   genuine, verifying open (the buffer alternates between two ciphertexts
+//!   whose tags were computed beforehand, see `backends::AlternatingOpen`);
 //! - `crypto_aes128ctr`: AES-128 in counter mode, a fresh IV per call;
-//! - `crypto_hmacsha1`: HMAC-SHA1 over the bytes, 20-byte tag.
+//! - `crypto_hmacsha1`: HMAC-SHA1 over the bytes, 20-byte tag;
+//! - `crypto_aes128ctr_hmacsha1`: CTR then HMAC-SHA1 over the same bytes,
+//!   each backend with its own primitives (the AES-CM profiles' cipher work;
+//!   ring has no raw CTR).
 //!
 //! Backends, keys scheduled once outside the measured code:
 //! - `rustcrypto`: `aes-gcm` 0.11; `aes` 0.8 + `ctr` 0.9 and `hmac` 0.12 +

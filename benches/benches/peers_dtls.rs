@@ -1,206 +1,44 @@
-//! The same DTLS 1.2 work on zerortc and str0m's DTLS crate `dimpl` 0.9,
-//! side by side in one run (criterion, `--features peers`): a full
-//! handshake, both sides in memory, with and without the cookie exchange,
-//! and one application record sealed and opened at 1200 B and 160 B per
-//! suite. Keys `peers_dtls_<op>/<impl>/<case>`, `impl` ∈ `zerortc`, `dimpl`.
+//! The same DTLS 1.2 work on zerortc and three other implementations, side
+//! by side in one run (criterion, `--features peers`): a full handshake,
+//! both sides in memory, with and without the cookie exchange, and one
+//! application record sealed and opened at 1200 B and 160 B per suite.
+//! Keys `peers_dtls_<op>/<impl>/<case>`, `impl` ∈ `zerortc`, `dimpl`,
+//! `rtc`, `openssl`; each case measures its implementations one after the
+//! other so they share the machine's load.
 //!
 //! - zerortc: seeded configurations and certificates
 //!   (`zerortc_benches::DtlsCertificates`), `DtlsConnection`; seal with
 //!   `seal_application_data` into a caller buffer, open with
 //!   `handle_read_in_place` (zero-copy).
-//! - dimpl 0.9, its `rust-crypto` provider (RustCrypto AES-GCM, p256,
-//!   x25519-dalek; its default provider is aws-lc-rs), DTLS 1.2 only
-//!   (`Dtls::new_12`), RNG seeded (`dangerously_set_rng_seed`), one suite
-//!   offered, certificates from rcgen. Seal: `send_application_data` then
-//!   `poll_output` copies the record into our buffer; open: `handle_packet`
-//!   then `poll_output` yields the plaintext.
-//! - webrtc-rs `rtc-dtls` 0.21: not included (see `benches/README.md`).
+//! - `dimpl` 0.9 (str0m's DTLS), webrtc-rs `rtc-dtls` 0.21 and OpenSSL via
+//!   the `openssl` crate: how each is configured and driven is in
+//!   `zerortc_benches::peers_dtls` (`dimpl`, `rtc`, `openssl` modules).
+//!   rtc-dtls has no AES-256-GCM suite and always does the cookie
+//!   exchange, so it appears in `aes128gcm_cookie` and the aes128gcm
+//!   record cases only.
 //!
-//! Open needs a fresh record each time (both implementations keep a replay
-//! window): the peer's client seals it in criterion's untimed setup.
+//! Open needs a fresh record each time (every implementation keeps a replay
+//! window): the pair's client seals batches of 256 records untimed, then
+//! the server opens them in order, timed (`iter_custom`). The record
+//! benches call every implementation through one `dyn RecordPair` call,
+//! the same indirection for all.
 
 use std::hint::black_box;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use dimpl::crypto::Dtls12CipherSuite;
-use dimpl::{Config, Dtls, DtlsCertificate, Output};
 use zerortc::dtls::CipherSuite;
 use zerortc_benches::ops::{self, DTLS_DATAGRAM_LEN, DtlsPair};
+use zerortc_benches::peers_dtls::{
+    DimplPair, DimplSetup, OpensslPair, OpensslSetup, RtcPair, RtcSetup, dimpl_handshake,
+    openssl_handshake, rtc_handshake,
+};
 use zerortc_benches::{DTLS_SUITES, DtlsCertificates, dtls_payloads};
-
-fn dimpl_suite(suite: CipherSuite) -> Dtls12CipherSuite {
-    match suite {
-        CipherSuite::EcdheEcdsaAes256GcmSha384 => Dtls12CipherSuite::ECDHE_ECDSA_AES256_GCM_SHA384,
-        _ => Dtls12CipherSuite::ECDHE_ECDSA_AES128_GCM_SHA256,
-    }
-}
-
-fn dimpl_certificate() -> DtlsCertificate {
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
-    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "dimpl");
-    let cert = params.self_signed(&key).expect("certificate");
-    DtlsCertificate {
-        certificate: cert.der().to_vec(),
-        private_key: key.serialize_der(),
-    }
-}
-
-/// What dimpl needs to start a handshake: configurations and certificates.
-#[derive(Clone)]
-struct DimplSetup {
-    client: Arc<Config>,
-    server: Arc<Config>,
-    client_cert: DtlsCertificate,
-    server_cert: DtlsCertificate,
-}
-
-impl DimplSetup {
-    fn new(suite: CipherSuite, cookie: bool) -> Self {
-        let config = |seed| {
-            Arc::new(
-                Config::builder()
-                    .dtls12_cipher_suites(&[dimpl_suite(suite)])
-                    .use_server_cookie(cookie)
-                    .dangerously_set_rng_seed(seed)
-                    .build()
-                    .expect("dimpl config"),
-            )
-        };
-        Self {
-            client: config(3),
-            server: config(4),
-            client_cert: dimpl_certificate(),
-            server_cert: dimpl_certificate(),
-        }
-    }
-}
-
-/// Drains `dtls`: datagrams into `out`, returns whether it reported
-/// `Connected` and the plaintext length of any application data.
-fn drain(dtls: &mut Dtls, buf: &mut [u8], out: &mut Vec<Vec<u8>>) -> (bool, usize) {
-    let mut connected = false;
-    let mut data = 0;
-    for _ in 0..64 {
-        match dtls.poll_output(buf) {
-            Output::Packet(p) => out.push(p.to_vec()),
-            Output::Connected => connected = true,
-            Output::ApplicationData(d) => data += d.len(),
-            Output::Timeout(_) | Output::BufferTooSmall { .. } => break,
-            _ => {}
-        }
-    }
-    (connected, data)
-}
-
-struct DimplPair {
-    client: Dtls,
-    server: Dtls,
-    buf: Vec<u8>,
-}
-
-/// A whole dimpl handshake; returns the pair and the bytes exchanged (0 if
-/// it did not connect).
-fn dimpl_handshake(setup: DimplSetup, now: Instant) -> (DimplPair, usize) {
-    let mut client = Dtls::new_12(setup.client, setup.client_cert, now);
-    client.set_active(true);
-    let mut server = Dtls::new_12(setup.server, setup.server_cert, now);
-    let mut buf = vec![0u8; 2048];
-    // dimpl draws its hello random in handle_timeout (its example calls
-    // it before every packet): both sides get one before the first datagram.
-    let _ = client.handle_timeout(now);
-    let _ = server.handle_timeout(now);
-    let (mut client_up, mut server_up) = (false, false);
-    let mut bytes = 0;
-    let mut flight = Vec::new();
-    for _ in 0..8 {
-        client_up |= drain(&mut client, &mut buf, &mut flight).0;
-        for d in flight.drain(..) {
-            bytes += d.len();
-            if server.handle_packet(&d).is_err() {
-                return (
-                    DimplPair {
-                        client,
-                        server,
-                        buf,
-                    },
-                    0,
-                );
-            }
-        }
-        server_up |= drain(&mut server, &mut buf, &mut flight).0;
-        for d in flight.drain(..) {
-            bytes += d.len();
-            if client.handle_packet(&d).is_err() {
-                return (
-                    DimplPair {
-                        client,
-                        server,
-                        buf,
-                    },
-                    0,
-                );
-            }
-        }
-        client_up |= drain(&mut client, &mut buf, &mut flight).0;
-        if client_up && server_up {
-            return (
-                DimplPair {
-                    client,
-                    server,
-                    buf,
-                },
-                bytes,
-            );
-        }
-    }
-    (
-        DimplPair {
-            client,
-            server,
-            buf,
-        },
-        0,
-    )
-}
-
-/// dimpl seal: one record of `payload`, copied into `out`; its length.
-fn dimpl_seal(dtls: &mut Dtls, payload: &[u8], poll_buf: &mut [u8], out: &mut [u8]) -> usize {
-    if dtls.send_application_data(payload).is_err() {
-        return 0;
-    }
-    match dtls.poll_output(poll_buf) {
-        Output::Packet(p) => {
-            let n = p.len().min(out.len());
-            out[..n].copy_from_slice(&p[..n]);
-            n
-        }
-        _ => 0,
-    }
-}
-
-/// dimpl open: feed one record, return the plaintext length.
-fn dimpl_open(dtls: &mut Dtls, record: &[u8], poll_buf: &mut [u8]) -> usize {
-    if dtls.handle_packet(record).is_err() {
-        return 0;
-    }
-    for _ in 0..4 {
-        match dtls.poll_output(poll_buf) {
-            Output::ApplicationData(d) => return d.len(),
-            Output::Timeout(_) | Output::BufferTooSmall { .. } => return 0,
-            _ => {}
-        }
-    }
-    0
-}
 
 fn handshake(c: &mut Criterion) {
     let certs = DtlsCertificates::seeded();
     let now = Instant::now();
+    let rtc = RtcSetup::new();
     let mut group = c.benchmark_group("peers_dtls_handshake");
     group.throughput(Throughput::Elements(1));
     for (suite_id, suite) in DTLS_SUITES {
@@ -224,86 +62,140 @@ fn handshake(c: &mut Criterion) {
                     BatchSize::SmallInput,
                 )
             });
+            if suite == CipherSuite::EcdheEcdsaAes128GcmSha256 && cookie {
+                assert!(rtc_handshake(&rtc, now).1 > 0, "rtc {case}");
+                group.bench_function(BenchmarkId::new("rtc", &case), |b| {
+                    b.iter(|| rtc_handshake(black_box(&rtc), now).1)
+                });
+            }
+            let setup = OpensslSetup::new(suite, cookie);
+            assert!(openssl_handshake(&setup).is_some(), "openssl {case}");
+            group.bench_function(BenchmarkId::new("openssl", &case), |b| {
+                b.iter(|| openssl_handshake(black_box(&setup)).map(|(_, bytes)| bytes))
+            });
         }
     }
     group.finish();
 }
 
+/// One implementation's connected pair, as the record benches use it.
+trait RecordPair {
+    /// Seals `payload` from the client into `out`; the record length.
+    fn seal(&mut self, payload: &[u8], out: &mut [u8]) -> usize;
+    /// The server opens `record`; the plaintext length.
+    fn open(&mut self, record: &mut [u8]) -> usize;
+}
+
+impl RecordPair for DtlsPair {
+    fn seal(&mut self, payload: &[u8], out: &mut [u8]) -> usize {
+        ops::dtls_seal(&mut self.client, payload, out)
+    }
+    fn open(&mut self, record: &mut [u8]) -> usize {
+        ops::dtls_open(&mut self.server, self.now, record)
+    }
+}
+
+impl RecordPair for DimplPair {
+    fn seal(&mut self, payload: &[u8], out: &mut [u8]) -> usize {
+        DimplPair::seal(self, payload, out)
+    }
+    fn open(&mut self, record: &mut [u8]) -> usize {
+        DimplPair::open(self, record)
+    }
+}
+
+impl RecordPair for RtcPair {
+    fn seal(&mut self, payload: &[u8], out: &mut [u8]) -> usize {
+        RtcPair::seal(self, payload, out)
+    }
+    fn open(&mut self, record: &mut [u8]) -> usize {
+        RtcPair::open(self, record)
+    }
+}
+
+impl RecordPair for OpensslPair {
+    fn seal(&mut self, payload: &[u8], out: &mut [u8]) -> usize {
+        OpensslPair::seal(self, payload, out)
+    }
+    fn open(&mut self, record: &mut [u8]) -> usize {
+        OpensslPair::open(self, record)
+    }
+}
+
+/// Records opened per untimed sealing batch.
+const OPEN_BATCH: u64 = 256;
+
+/// Times `open` only: records are sealed in untimed batches of
+/// [`OPEN_BATCH`], then opened one after the other (in order, so every
+/// replay window takes them).
+fn bench_open(b: &mut criterion::Bencher<'_>, pair: &mut dyn RecordPair, payload: &[u8]) {
+    b.iter_custom(|iters| {
+        let mut total = Duration::ZERO;
+        let mut left = iters;
+        while left > 0 {
+            let n = left.min(OPEN_BATCH);
+            let mut records: Vec<Vec<u8>> = (0..n)
+                .map(|_| {
+                    let mut d = vec![0u8; DTLS_DATAGRAM_LEN + 64];
+                    let len = pair.seal(payload, &mut d);
+                    d.truncate(len);
+                    d
+                })
+                .collect();
+            let start = Instant::now();
+            for r in &mut records {
+                black_box(pair.open(black_box(r)));
+            }
+            total += start.elapsed();
+            left -= n;
+        }
+        total
+    })
+}
+
 fn records(c: &mut Criterion) {
     let certs = DtlsCertificates::seeded();
     let now = Instant::now();
+    let rtc_setup = RtcSetup::new();
     for (suite_id, suite) in DTLS_SUITES {
-        let mut ours = DtlsPair::connected(&certs, suite);
-        let (mut theirs, bytes) = dimpl_handshake(DimplSetup::new(suite, false), now);
+        let (dimpl, bytes) = dimpl_handshake(DimplSetup::new(suite, false), now);
         assert!(bytes > 0, "dimpl connects");
-        let mut poll_buf = vec![0u8; 2048];
+        let (openssl, _) = openssl_handshake(&OpensslSetup::new(suite, false)).expect("openssl");
+        let mut pairs: Vec<(&str, Box<dyn RecordPair>)> = vec![
+            ("zerortc", Box::new(DtlsPair::connected(&certs, suite))),
+            ("dimpl", Box::new(dimpl)),
+        ];
+        if suite == CipherSuite::EcdheEcdsaAes128GcmSha256 {
+            let (rtc, bytes) = rtc_handshake(&rtc_setup, now);
+            assert!(bytes > 0, "rtc connects");
+            pairs.push(("rtc", Box::new(rtc)));
+        }
+        pairs.push(("openssl", Box::new(openssl)));
         for (size_id, payload) in dtls_payloads() {
             let case = format!("{suite_id}_{size_id}");
             let mut out = vec![0u8; DTLS_DATAGRAM_LEN + 64];
-            // Same record size on both (header, explicit nonce, tag).
-            let ours_len = ops::dtls_seal(&mut ours.client, &payload, &mut out);
-            let theirs_len = dimpl_seal(&mut theirs.client, &payload, &mut poll_buf, &mut out);
-            assert_eq!(ours_len, theirs_len, "{case}");
-            assert_eq!(
-                dimpl_open(&mut theirs.server, &out[..theirs_len], &mut theirs.buf),
-                payload.len()
-            );
+            // Same record size everywhere (header, explicit nonce, tag),
+            // and every record opens to the payload.
+            for (name, pair) in &mut pairs {
+                let n = pair.seal(&payload, &mut out);
+                assert_eq!(n, payload.len() + 37, "{name} {case}");
+                assert_eq!(pair.open(&mut out[..n]), payload.len(), "{name} {case}");
+            }
 
             let mut group = c.benchmark_group("peers_dtls_seal");
             group.throughput(Throughput::Bytes(payload.len() as u64));
-            group.bench_function(BenchmarkId::new("zerortc", &case), |b| {
-                b.iter(|| ops::dtls_seal(&mut ours.client, black_box(&payload), &mut out))
-            });
-            group.bench_function(BenchmarkId::new("dimpl", &case), |b| {
-                b.iter(|| {
-                    dimpl_seal(
-                        &mut theirs.client,
-                        black_box(&payload),
-                        &mut poll_buf,
-                        &mut out,
-                    )
-                })
-            });
+            for (name, pair) in &mut pairs {
+                group.bench_function(BenchmarkId::new(*name, &case), |b| {
+                    b.iter(|| pair.seal(black_box(&payload), &mut out))
+                });
+            }
             group.finish();
 
             let mut group = c.benchmark_group("peers_dtls_open");
             group.throughput(Throughput::Bytes(payload.len() as u64));
-            {
-                let DtlsPair {
-                    client,
-                    server,
-                    now,
-                } = &mut ours;
-                group.bench_function(BenchmarkId::new("zerortc", &case), |b| {
-                    b.iter_batched_ref(
-                        || {
-                            let mut d = vec![0u8; DTLS_DATAGRAM_LEN];
-                            let n = ops::dtls_seal(client, &payload, &mut d);
-                            d.truncate(n);
-                            d
-                        },
-                        |d| ops::dtls_open(server, *now, black_box(d)),
-                        BatchSize::SmallInput,
-                    )
-                });
-            }
-            {
-                let DimplPair {
-                    client,
-                    server,
-                    buf,
-                } = &mut theirs;
-                group.bench_function(BenchmarkId::new("dimpl", &case), |b| {
-                    b.iter_batched_ref(
-                        || {
-                            let mut d = vec![0u8; DTLS_DATAGRAM_LEN + 64];
-                            let n = dimpl_seal(client, &payload, &mut poll_buf, &mut d);
-                            d.truncate(n);
-                            d
-                        },
-                        |d| dimpl_open(server, black_box(d), buf),
-                        BatchSize::SmallInput,
-                    )
+            for (name, pair) in &mut pairs {
+                group.bench_function(BenchmarkId::new(*name, &case), |b| {
+                    bench_open(b, pair.as_mut(), &payload)
                 });
             }
             group.finish();

@@ -10,9 +10,11 @@
 //! - `srtp_protect_rtcp/<profile>/<input>`, `srtp_unprotect_rtcp/…`, inputs
 //!   `rr_sdes` (60 B) and `twcc_50` (76 B);
 //! - `srtp_raw_cipher/<op>/<size>`: `zerortc::crypto` with no framing, on
-//!   buffers of 160 and 1200 bytes: AES-128/256-GCM seal in place,
-//!   AES-128-CTR, HMAC-SHA1, and CTR + HMAC-SHA1 together (the AES-CM
-//!   profiles' cipher work).
+//!   buffers of 160 and 1200 bytes: AES-128/256-GCM seal in place (also in
+//!   SRTP shape: the 28-byte video header as associated data), AES-128/256-GCM
+//!   open in place (`ops::RawGcmOpen`, a verifying open on every call; also
+//!   in SRTP shape), AES-128-CTR, HMAC-SHA1, and CTR + HMAC-SHA1 together
+//!   (the AES-CM profiles' cipher work).
 //!
 //! Profiles: `gcm128` AEAD_AES_128_GCM, `gcm256` AEAD_AES_256_GCM, `cm80`
 //! AES_CM_128_HMAC_SHA1_80, `cm32` AES_CM_128_HMAC_SHA1_32. Unprotect is
@@ -24,7 +26,8 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use zerortc_benches::ops::{
-    OUT_LEN, PacketKind, RawCiphers, RawOp, SRTP_PROFILES, SrtpCase, UNPROTECT_BATCH,
+    OUT_LEN, PacketKind, RAW_GCM_OPENS, RawCiphers, RawGcmOpen, RawOp, SRTP_PROFILES, SrtpCase,
+    UNPROTECT_BATCH,
 };
 use zerortc_benches::rtcp_inputs::{compound_rr_sdes, twcc_feedback};
 use zerortc_benches::rtp_inputs;
@@ -128,6 +131,15 @@ fn raw_ciphers(c: &mut Criterion) {
             group.throughput(Throughput::Bytes(size as u64));
             group.bench_function(BenchmarkId::new(op_id, size), |b| {
                 b.iter(|| black_box(raw.run(op, black_box(&mut buf[..size]))))
+            });
+        }
+    }
+    for (op_id, algorithm, aad_len) in RAW_GCM_OPENS {
+        for size in [160usize, 1200] {
+            let mut open = RawGcmOpen::new(algorithm, size, aad_len);
+            group.throughput(Throughput::Bytes(size as u64));
+            group.bench_function(BenchmarkId::new(op_id, size), |b| {
+                b.iter(|| black_box(open.open()))
             });
         }
     }

@@ -12,12 +12,20 @@ pub mod backends;
 pub mod dtls_inputs;
 pub mod ops;
 #[cfg(feature = "peers")]
+pub mod peers_dtls;
+#[cfg(feature = "peers")]
+pub mod peers_sctp;
+#[cfg(feature = "peers")]
 pub mod peers_srtp;
 pub mod rtcp_inputs;
 pub mod rtp_inputs;
+pub mod sdp_inputs;
+#[cfg(feature = "backends")]
+pub mod signing;
 pub mod stun_inputs;
 
 pub use dtls_inputs::{DTLS_SUITES, DtlsCertificates, dtls_payloads};
 pub use rtcp_inputs::rtcp_inputs;
 pub use rtp_inputs::rtp_inputs;
+pub use sdp_inputs::sdp_inputs;
 pub use stun_inputs::stun_inputs;

@@ -20,19 +20,25 @@ pub enum Kind {
     Rtp,
     /// 128..=191 with a second byte in 192..=223: RTCP (RFC 3550, RFC 5761).
     Rtcp,
+    /// A plaintext SCTP packet (RFC 9260) straight in UDP: SCTP over UDP
+    /// encapsulation (RFC 6951, usrsctp's port 9899) or a simulator trace.
+    /// Not a first-byte range of RFC 7983: recognised by its UDP port or
+    /// by a matching CRC32c (see `inspect`), never by [`classify`].
+    Sctp,
     /// Anything else, or not a UDP datagram at all.
     Other,
 }
 
 impl Kind {
     /// Every kind, in the order the summary prints them.
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Stun,
         Kind::Zrtp,
         Kind::Dtls,
         Kind::TurnChannel,
         Kind::Rtp,
         Kind::Rtcp,
+        Kind::Sctp,
         Kind::Other,
     ];
 
@@ -45,6 +51,7 @@ impl Kind {
             Kind::TurnChannel => "turn_channel",
             Kind::Rtp => "rtp",
             Kind::Rtcp => "rtcp",
+            Kind::Sctp => "sctp",
             Kind::Other => "other",
         }
     }

@@ -7,6 +7,9 @@
 //! suites, extensions, use_srtp profiles, supported_versions), and alerts
 //! (level and description). A hello split over several records (Chromium's
 //! post-quantum ClientHello) shows its fragments, not a summary.
+//! Encrypted (epoch 1) records are opened when a key log is given
+//! ([`crate::keylog`]): application data is decoded as SCTP (RFC 8261),
+//! encrypted handshake records show their message types.
 
 use std::fmt;
 
@@ -41,6 +44,101 @@ pub struct DtlsRecord {
     /// A plaintext alert (epoch 0).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alert: Option<AlertInfo>,
+    /// What an encrypted record held, when `inspect --keylog` opened it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<Decrypted>,
+}
+
+/// The plaintext of an encrypted record (`inspect --keylog`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Decrypted {
+    /// Plaintext length.
+    pub length: usize,
+    /// The SCTP packet of an application data record (RFC 8261).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sctp: Option<crate::sctp::SctpSummary>,
+    /// Handshake message types of an encrypted handshake record (Finished).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub handshake: Vec<&'static str>,
+    /// An encrypted alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert: Option<AlertInfo>,
+    /// Why the record could not be opened or its plaintext decoded
+    /// (`no keys` when the key log has no secret for its session).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Decrypted {
+    /// Decodes an opened record's plaintext.
+    pub fn from_opened(opened: crate::keylog::Opened) -> Self {
+        let mut d = Decrypted {
+            length: 0,
+            sctp: None,
+            handshake: Vec::new(),
+            alert: None,
+            error: None,
+        };
+        match opened {
+            crate::keylog::Opened::NoKeys => d.error = Some("no keys".into()),
+            crate::keylog::Opened::Failed(e) => d.error = Some(e),
+            crate::keylog::Opened::Plain(ct, plain) => {
+                d.length = plain.len();
+                match ct {
+                    zerortc::dtls::ContentType::ApplicationData => {
+                        match crate::sctp::decode(&plain) {
+                            Ok(s) => d.sctp = Some(s),
+                            Err(e) => d.error = Some(format!("not SCTP: {e}")),
+                        }
+                    }
+                    zerortc::dtls::ContentType::Handshake => {
+                        d.handshake = handshake_fragments(&plain)
+                            .iter()
+                            .map(|m| m.msg_type)
+                            .collect();
+                    }
+                    zerortc::dtls::ContentType::Alert => {
+                        if let [level, code] = plain[..] {
+                            d.alert = Some(alert_info(level, code));
+                        }
+                    }
+                    zerortc::dtls::ContentType::ChangeCipherSpec => {}
+                }
+            }
+        }
+        d
+    }
+}
+
+impl fmt::Display for Decrypted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, " decrypted({}B)", self.length)?;
+        if let Some(s) = &self.sctp {
+            write!(f, " {s}")?;
+        }
+        for h in &self.handshake {
+            write!(f, " [{h}]")?;
+        }
+        if let Some(a) = &self.alert {
+            write!(f, " [{} {}({})]", a.level, a.description, a.code)?;
+        }
+        if let Some(e) = &self.error {
+            write!(f, " error: {e}")?;
+        }
+        Ok(())
+    }
+}
+
+fn alert_info(level: u8, code: u8) -> AlertInfo {
+    AlertInfo {
+        level: match level {
+            1 => "warning",
+            2 => "fatal",
+            _ => "unknown",
+        },
+        code,
+        description: alert_name(code),
+    }
 }
 
 /// One handshake fragment header (RFC 6347 §4.2.2).
@@ -167,15 +265,7 @@ fn plaintext(buf: &[u8]) -> Result<(DtlsRecord, usize), DtlsHeaderError> {
         Vec::new()
     };
     let alert = match (content_type, epoch, fragment) {
-        (21, 0, &[level, code]) => Some(AlertInfo {
-            level: match level {
-                1 => "warning",
-                2 => "fatal",
-                _ => "unknown",
-            },
-            code,
-            description: alert_name(code),
-        }),
+        (21, 0, &[level, code]) => Some(alert_info(level, code)),
         _ => None,
     };
     Ok((
@@ -189,6 +279,7 @@ fn plaintext(buf: &[u8]) -> Result<(DtlsRecord, usize), DtlsHeaderError> {
             handshake,
             messages,
             alert,
+            decrypted: None,
         },
         13 + length,
     ))
@@ -235,6 +326,7 @@ fn unified(buf: &[u8]) -> Result<(DtlsRecord, usize), DtlsHeaderError> {
             handshake: None,
             messages: Vec::new(),
             alert: None,
+            decrypted: None,
         },
         header_len + length,
     ))
@@ -414,6 +506,9 @@ impl fmt::Display for DtlsRecord {
         }
         if let Some(a) = &self.alert {
             write!(f, " [{} {}({})]", a.level, a.description, a.code)?;
+        }
+        if let Some(d) = &self.decrypted {
+            write!(f, "{d}")?;
         }
         Ok(())
     }

@@ -10,9 +10,10 @@ use serde::Serialize;
 
 use crate::capture::{CaptureError, CaptureReader};
 use crate::demux::{Kind, classify};
+use crate::keylog::{DtlsSessions, KeyLog};
 use crate::media::{self, MediaContext, RtcpItem, RtpSummary};
 use crate::net::{NotUdp, udp_datagram};
-use crate::{dtls, stun};
+use crate::{dtls, sctp, stun};
 
 /// How to print.
 #[derive(Debug, Default)]
@@ -25,6 +26,13 @@ pub struct Options {
     pub dump_kinds: DumpKinds,
     /// ICE passwords from the SDP, to check STUN MESSAGE-INTEGRITY.
     pub ice_keys: stun::IceKeys,
+    /// DTLS master secrets (`--keylog`): encrypted records are opened and
+    /// their SCTP packets decoded.
+    pub keylog: Option<KeyLog>,
+    /// UDP ports whose payloads are plaintext SCTP (`--sctp-port`; SCTP
+    /// over UDP, RFC 6951). Payloads outside the RFC 7983 ranges whose
+    /// CRC32c matches are decoded as SCTP too.
+    pub sctp_ports: Vec<u16>,
 }
 
 /// Which payload kinds `--dump-payloads` writes.
@@ -127,6 +135,8 @@ pub enum Decoded {
     Rtp(RtpSummary),
     /// The packets of an RTCP compound.
     Rtcp(Vec<RtcpItem>),
+    /// A plaintext SCTP packet (SCTP over UDP, or a simulator trace).
+    Sctp(sctp::SctpSummary),
 }
 
 /// Totals printed at the end.
@@ -138,6 +148,12 @@ pub struct Summary {
     pub kinds: BTreeMap<&'static str, u64>,
     /// RTCP packets (inside compounds) per type name.
     pub rtcp_packets: BTreeMap<String, u64>,
+    /// SCTP chunks per type name, plaintext and decrypted.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub sctp_chunks: BTreeMap<String, u64>,
+    /// DTLS records that could not be opened with the key log, per reason.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub undecrypted: BTreeMap<String, u64>,
     /// Packets that could not be decoded.
     pub undecoded: u64,
     /// Undecoded packets per reason.
@@ -158,15 +174,18 @@ pub enum DumpKind {
     Stun = 3,
 }
 
-/// Decodes one frame.
+/// Decodes one frame. `sessions` follows the DTLS flows of the capture to
+/// open encrypted records (when a key log was given).
 pub fn decode_frame(
     number: u64,
     time: f64,
     linktype: i32,
     frame: &[u8],
-    media: &MediaContext,
-    ice_keys: &stun::IceKeys,
+    options: &Options,
+    sessions: Option<&mut DtlsSessions>,
 ) -> PacketReport {
+    let media = &options.media;
+    let ice_keys = &options.ice_keys;
     let mut report = PacketReport {
         number,
         time,
@@ -195,14 +214,35 @@ pub fn decode_frame(
     report.len = datagram.payload.len();
     let payload = datagram.payload;
     report.kind = classify(payload);
+    let sctp_port = options
+        .sctp_ports
+        .iter()
+        .any(|&p| p == datagram.src.port() || p == datagram.dst.port());
+    if sctp_port
+        || (matches!(report.kind, Kind::Zrtp | Kind::Other) && sctp::looks_like_sctp(payload))
+    {
+        report.kind = Kind::Sctp;
+    }
     match report.kind {
         Kind::Stun => match stun::decode_with_keys(payload, ice_keys) {
             Ok(h) => report.decoded = Some(Decoded::Stun(h)),
             Err(e) => report.fail("stun", e.to_string()),
         },
         Kind::Dtls => match dtls::decode(payload) {
-            Ok(r) => report.decoded = Some(Decoded::Dtls(r)),
+            Ok(mut records) => {
+                if let Some(sessions) = sessions {
+                    let opened = sessions.datagram(datagram.src, datagram.dst, payload);
+                    for (record, opened) in records.iter_mut().zip(opened) {
+                        record.decrypted = opened.map(dtls::Decrypted::from_opened);
+                    }
+                }
+                report.decoded = Some(Decoded::Dtls(records));
+            }
             Err(e) => report.fail("dtls", e.to_string()),
+        },
+        Kind::Sctp => match sctp::decode(payload) {
+            Ok(s) => report.decoded = Some(Decoded::Sctp(s)),
+            Err(e) => report.fail("sctp", e),
         },
         Kind::TurnChannel => {
             let be16 = |at: usize| {
@@ -277,6 +317,9 @@ impl PacketReport {
                     let parts: Vec<String> = items.iter().map(|i| i.to_string()).collect();
                     line.push_str(&parts.join(" | "));
                 }
+                Decoded::Sctp(packet) => {
+                    let _ = write!(line, "{packet}");
+                }
             }
         }
         if let Some(note) = &self.note {
@@ -308,6 +351,25 @@ impl Summary {
                     .or_default() += 1;
             }
         }
+        let mut count_chunks = |packet: &sctp::SctpSummary| {
+            for c in &packet.chunks {
+                *self.sctp_chunks.entry(c.chunk.clone()).or_default() += 1;
+            }
+        };
+        match &report.decoded {
+            Some(Decoded::Sctp(packet)) => count_chunks(packet),
+            Some(Decoded::Dtls(records)) => {
+                for d in records.iter().filter_map(|r| r.decrypted.as_ref()) {
+                    if let Some(packet) = &d.sctp {
+                        count_chunks(packet);
+                    }
+                    if let Some(e) = &d.error {
+                        *self.undecrypted.entry(e.clone()).or_default() += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
         if let Some(group) = &report.error_group {
             self.undecoded += 1;
             *self.errors.entry(group.clone()).or_default() += 1;
@@ -325,6 +387,18 @@ impl Summary {
             s.push_str("\n  rtcp packets:");
             for (name, n) in &self.rtcp_packets {
                 let _ = write!(s, " {name}={n}");
+            }
+        }
+        if !self.sctp_chunks.is_empty() {
+            s.push_str("\n  sctp chunks:");
+            for (name, n) in &self.sctp_chunks {
+                let _ = write!(s, " {name}={n}");
+            }
+        }
+        if !self.undecrypted.is_empty() {
+            s.push_str("\n  not decrypted:");
+            for (why, n) in &self.undecrypted {
+                let _ = write!(s, " {n} × {why}");
             }
         }
         let _ = write!(s, "\n  could not decode: {}", self.undecoded);
@@ -350,6 +424,7 @@ pub fn run(
 ) -> io::Result<(Summary, Option<CaptureError>)> {
     let mut summary = Summary::new();
     let mut capture_error = None;
+    let mut sessions = options.keylog.clone().map(DtlsSessions::new);
     match CaptureReader::new(file) {
         Err(e) => capture_error = Some(e),
         Ok(reader) => {
@@ -368,8 +443,8 @@ pub fn run(
                     frame.time - start,
                     frame.linktype,
                     frame.data,
-                    &options.media,
-                    &options.ice_keys,
+                    options,
+                    sessions.as_mut(),
                 );
                 summary.add(&report);
                 if options.json {

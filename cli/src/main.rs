@@ -2,7 +2,9 @@
 //!
 //! `zerortc inspect FILE [--json]` decodes every packet of a pcap or pcapng
 //! capture: UDP payloads are demultiplexed per RFC 7983 (STUN, DTLS, TURN
-//! channel, RTP/RTCP per RFC 5761) and decoded with zerortc's own parsers.
+//! channel, RTP/RTCP per RFC 5761; plaintext SCTP by port or CRC32c) and
+//! decoded with zerortc's own parsers; `--keylog FILE` opens DTLS records
+//! and decodes the SCTP chunks and DCEP messages inside.
 //!
 //! Exit codes: 0 ok, 1 capture error (unreadable or damaged file), 2 usage.
 
@@ -45,6 +47,16 @@ enum Command {
         /// of `rtp`, `rtcp`, `stun` (record kind 3).
         #[arg(long, value_name = "KINDS", default_value = "rtp,rtcp")]
         dump_kinds: String,
+        /// NSS key log file (`SSLKEYLOGFILE` format: `CLIENT_RANDOM`
+        /// lines): open DTLS 1.2 AES-GCM records and decode the SCTP
+        /// chunks and DCEP messages inside.
+        #[arg(long, value_name = "FILE")]
+        keylog: Option<PathBuf>,
+        /// UDP port carrying plaintext SCTP (SCTP over UDP, RFC 6951;
+        /// repeatable). Other payloads are taken as SCTP when their
+        /// CRC32c matches.
+        #[arg(long, value_name = "PORT", default_value = "9899")]
+        sctp_port: Vec<u16>,
     },
 }
 
@@ -58,9 +70,26 @@ fn main() -> ExitCode {
             extmap,
             dump_payloads,
             dump_kinds,
+            keylog,
+            sctp_port,
         } => match inspect::DumpKinds::parse(&dump_kinds) {
             Ok(kinds) => {
-                inspect_command(&file, json, &sdp, &extmap, dump_payloads.as_deref(), kinds)
+                let mut options = inspect::Options {
+                    json,
+                    dump_kinds: kinds,
+                    sctp_ports: sctp_port,
+                    ..Default::default()
+                };
+                if let Some(path) = keylog {
+                    let log = std::fs::read_to_string(&path)
+                        .map_err(|e| format!("cannot read key log {}: {e}", path.display()))
+                        .and_then(|text| zerortc_cli::keylog::KeyLog::parse(&text));
+                    match log {
+                        Ok(log) => options.keylog = Some(log),
+                        Err(e) => return usage_error(&e),
+                    }
+                }
+                inspect_command(&file, options, &sdp, &extmap, dump_payloads.as_deref())
             }
             Err(e) => usage_error(&e),
         },
@@ -74,17 +103,11 @@ fn usage_error(message: &str) -> ExitCode {
 
 fn inspect_command(
     file: &std::path::Path,
-    json: bool,
+    mut options: inspect::Options,
     sdp: &[PathBuf],
     extmap: &[String],
     dump_payloads: Option<&std::path::Path>,
-    dump_kinds: inspect::DumpKinds,
 ) -> ExitCode {
-    let mut options = inspect::Options {
-        json,
-        dump_kinds,
-        ..Default::default()
-    };
     for path in sdp {
         match std::fs::read_to_string(path) {
             Ok(text) => {

@@ -343,6 +343,59 @@ fn ecdhe_agrees_in_both_groups_and_refuses_bad_points() {
     assert!(p256.agree(&[4; 65]).is_err());
 }
 
+/// An RNG that hands out fixed bytes (a private key from a test vector).
+struct FixedBytes(Vec<u8>);
+
+impl rand_core::RngCore for FixedBytes {
+    fn next_u32(&mut self) -> u32 {
+        let mut b = [0u8; 4];
+        self.fill_bytes(&mut b);
+        u32::from_le_bytes(b)
+    }
+    fn next_u64(&mut self) -> u64 {
+        let mut b = [0u8; 8];
+        self.fill_bytes(&mut b);
+        u64::from_le_bytes(b)
+    }
+    fn fill_bytes(&mut self, dst: &mut [u8]) {
+        let n = dst.len();
+        dst.copy_from_slice(&self.0[..n]);
+        self.0.drain(..n);
+    }
+}
+
+fn x25519_from(private_hex: &str) -> EcdheKeyPair {
+    let mut rng = FixedBytes(hex::decode(private_hex).unwrap());
+    EcdheKeyPair::generate_with_rng(EcdheGroup::X25519, &mut rng).unwrap()
+}
+
+/// RFC 7748 §6.1: Alice's and Bob's key pairs and their shared secret;
+/// small-order peer keys (all-zero output) and wrong lengths are refused.
+#[test]
+fn x25519_rfc7748_vector_and_small_order_points() {
+    let alice = "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a";
+    let bob = "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb";
+    let alice_public = "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a";
+    let bob_public = "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f";
+    let shared = "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742";
+    let a = x25519_from(alice);
+    let b = x25519_from(bob);
+    assert_eq!(hex::encode(a.public_key()), alice_public);
+    assert_eq!(hex::encode(b.public_key()), bob_public);
+    let bob_key = hex::decode(bob_public).unwrap();
+    assert_eq!(hex::encode(a.agree(&bob_key).unwrap()), shared);
+    let alice_key = hex::decode(alice_public).unwrap();
+    assert_eq!(hex::encode(b.agree(&alice_key).unwrap()), shared);
+    // u = 0 and u = 1 have small order: the output would be all zero.
+    let mut one = [0u8; 32];
+    one[0] = 1;
+    for peer in [[0u8; 32], one] {
+        assert!(x25519_from(alice).agree(&peer).is_err(), "{peer:?}");
+    }
+    assert!(x25519_from(alice).agree(&[9u8; 31]).is_err());
+    assert!(x25519_from(alice).agree(&[9u8; 33]).is_err());
+}
+
 #[test]
 fn certificates_sign_verify_and_fingerprint() {
     let cert = Certificate::generate_self_signed().unwrap();

@@ -1,40 +1,21 @@
-//! Two DTLS endpoints in memory: handshakes in both roles over a lossy,
-//! duplicating, reordering link with a seeded shuffler; wrong fingerprints;
-//! SRTP keying material; application data; close_notify.
+//! Two DTLS endpoints in memory, on the network simulator over a perfect
+//! link: negotiation (cipher suites, SRTP profiles, fingerprints), wrong
+//! fingerprints, SRTP keying material, application data, close_notify,
+//! garbage input. Loss, reordering and duplication: `dtls_netsim.rs`.
+
+mod dtls_util;
+mod netsim;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use netsim::{LinkConfig, NetSim};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
 use zerortc::crypto::{Certificate, FingerprintAlgorithm};
 use zerortc::dtls::{CipherSuite, DtlsConfig, DtlsConnection, DtlsError, DtlsEvent};
 use zerortc::srtp::{DtlsRole, SrtpConfig, SrtpProfile, SrtpSession};
-
-/// xorshift64*: a small deterministic generator for the link.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
-
-#[derive(Clone, Copy)]
-struct Link {
-    loss: u64,
-    duplicate: u64,
-    reorder: u64,
-}
-
-const CLEAN: Link = Link {
-    loss: 0,
-    duplicate: 0,
-    reorder: 0,
-};
 
 fn certs() -> (Arc<Certificate>, Arc<Certificate>) {
     (
@@ -58,79 +39,32 @@ struct Outcome {
     elapsed: Duration,
 }
 
-/// Runs both endpoints until both report an outcome or 10 simulated
-/// minutes pass; datagrams cross `link` with the seeded shuffler.
-fn run(client_cfg: DtlsConfig, server_cfg: DtlsConfig, link: Link, seed: u64) -> Outcome {
-    let start = Instant::now();
-    let mut now = start;
-    let mut rng = Rng(seed | 1);
-    let mut client = DtlsConnection::new_client(client_cfg, now).unwrap();
-    let mut server = DtlsConnection::new_server(server_cfg).unwrap();
-    let mut client_events = Vec::new();
-    let mut server_events = Vec::new();
-    let done = |events: &Vec<DtlsEvent>| {
-        events
-            .iter()
-            .any(|e| matches!(e, DtlsEvent::Connected(_) | DtlsEvent::Failed(_)))
+/// Runs both endpoints on the network simulator over a perfect link
+/// without delay until both report an outcome (lossy paths are in
+/// `dtls_netsim.rs`).
+fn run(client_cfg: DtlsConfig, server_cfg: DtlsConfig, seed: u64) -> Outcome {
+    let link = LinkConfig {
+        delay: Duration::ZERO,
+        ..LinkConfig::default()
     };
-    while now - start < Duration::from_secs(600) {
-        let mut moved = false;
-        for towards_server in [true, false] {
-            let (src, dst) = if towards_server {
-                (&mut client, &mut server)
-            } else {
-                (&mut server, &mut client)
-            };
-            let mut delivered = Vec::new();
-            while let Some(d) = src.poll_write() {
-                moved = true;
-                if rng.chance(link.loss) {
-                    continue;
-                }
-                if rng.chance(link.duplicate) {
-                    delivered.push(d.clone());
-                }
-                delivered.push(d);
-            }
-            if delivered.len() > 1 && rng.chance(link.reorder) {
-                let i = (rng.next() as usize) % delivered.len();
-                let j = (rng.next() as usize) % delivered.len();
-                delivered.swap(i, j);
-            }
-            for d in delivered {
-                let _ = dst.handle_read(now, &d);
-            }
-        }
-        while let Some(e) = client.poll_event() {
-            client_events.push(e);
-        }
-        while let Some(e) = server.poll_event() {
-            server_events.push(e);
-        }
-        if done(&client_events) && done(&server_events) {
-            break;
-        }
-        if !moved {
-            let next = [client.poll_timeout(), server.poll_timeout()]
-                .into_iter()
-                .flatten()
-                .min();
-            match next {
-                Some(at) => {
-                    now = now.max(at);
-                    let _ = client.handle_timeout(now);
-                    let _ = server.handle_timeout(now);
-                }
-                None => break,
-            }
-        }
-    }
+    let run = dtls_util::handshake(
+        NetSim::new(seed, link),
+        client_cfg,
+        server_cfg,
+        Duration::from_secs(600),
+    );
+    let elapsed = run.elapsed();
+    let events = |peer: dtls_util::DtlsPeer| -> (Vec<DtlsEvent>, DtlsConnection) {
+        (peer.events.into_iter().map(|(_, e)| e).collect(), peer.conn)
+    };
+    let (client, client_conn) = events(run.client);
+    let (server, server_conn) = events(run.server);
     Outcome {
-        client: client_events,
-        server: server_events,
-        client_conn: client,
-        server_conn: server,
-        elapsed: now - start,
+        client,
+        server,
+        client_conn,
+        server_conn,
+        elapsed,
     }
 }
 
@@ -158,7 +92,7 @@ fn failure(events: &[DtlsEvent]) -> DtlsError {
 fn handshake_clean_link_negotiates_preferred_choices() {
     let (a, b) = certs();
     let (c, s) = configs(&a, &b);
-    let out = run(c, s, CLEAN, 1);
+    let out = run(c, s, 1);
     let cs = connected(&out.client);
     let ss = connected(&out.server);
     assert_eq!(cs.cipher_suite, CipherSuite::EcdheEcdsaAes128GcmSha256);
@@ -186,7 +120,7 @@ fn each_cipher_suite_and_srtp_profile_negotiates() {
             c.cipher_suites = vec![suite];
             c.srtp_profiles = vec![profile];
             s.cipher_suites = CipherSuite::ALL.to_vec();
-            let out = run(c, s, CLEAN, 7);
+            let out = run(c, s, 7);
             let cs = connected(&out.client);
             let ss = connected(&out.server);
             assert_eq!(cs.cipher_suite, suite);
@@ -205,7 +139,7 @@ fn server_preference_order_picks_srtp_profile() {
     let (mut c, mut s) = configs(&a, &b);
     c.srtp_profiles = vec![SrtpProfile::Aes128CmHmacSha1_80, SrtpProfile::AeadAes256Gcm];
     s.srtp_profiles = SrtpProfile::ALL.to_vec();
-    let out = run(c, s, CLEAN, 3);
+    let out = run(c, s, 3);
     assert_eq!(
         connected(&out.server).srtp_profile,
         Some(SrtpProfile::AeadAes256Gcm)
@@ -216,7 +150,7 @@ fn server_preference_order_picks_srtp_profile() {
 fn srtp_sessions_keyed_from_the_export_interoperate() {
     let (a, b) = certs();
     let (c, s) = configs(&a, &b);
-    let out = run(c, s, CLEAN, 5);
+    let out = run(c, s, 5);
     let cs = connected(&out.client);
     let ss = connected(&out.server);
     let profile = cs.srtp_profile.unwrap();
@@ -250,7 +184,7 @@ fn srtp_sessions_keyed_from_the_export_interoperate() {
 fn application_data_both_ways_and_close_notify() {
     let (a, b) = certs();
     let (c, s) = configs(&a, &b);
-    let mut out = run(c, s, CLEAN, 9);
+    let mut out = run(c, s, 9);
     let now = Instant::now();
     out.client_conn
         .send_application_data(b"ping from client")
@@ -316,7 +250,7 @@ fn application_data_both_ways_and_close_notify() {
 fn exporter_matches_on_both_sides() {
     let (a, b) = certs();
     let (c, s) = configs(&a, &b);
-    let out = run(c, s, CLEAN, 11);
+    let out = run(c, s, 11);
     let x = out
         .client_conn
         .export_keying_material("EXPORTER-test", 100)
@@ -333,78 +267,6 @@ fn exporter_matches_on_both_sides() {
     assert_ne!(x, z);
 }
 
-/// Runs `seeds` handshakes over `link` (MTU 300: every flight fragmented)
-/// and checks the invariants: the client always ends connected or failed;
-/// the server too once it holds handshake state (a retransmission timer) —
-/// a server that only answered HelloVerifyRequests keeps no state and just
-/// listens; loss only ever fails a handshake by timeout; both sides of a
-/// completed handshake export the same keys. Returns how many completed.
-fn lossy_handshakes(link: Link, seeds: u64) -> u64 {
-    let (a, b) = certs();
-    let mut completed = 0;
-    for seed in 1..=seeds {
-        let (mut c, mut s) = configs(&a, &b);
-        c.mtu = 300;
-        s.mtu = 300;
-        let out = run(c, s, link, seed);
-        let outcome = |events: &[DtlsEvent]| {
-            events.iter().find_map(|e| match e {
-                DtlsEvent::Connected(_) => Some(Ok(())),
-                DtlsEvent::Failed(err) => Some(Err(err.clone())),
-                _ => None,
-            })
-        };
-        let server_listening =
-            out.server_conn.poll_timeout().is_none() && !out.server_conn.is_connected();
-        let client = outcome(&out.client);
-        let server = outcome(&out.server);
-        assert!(
-            client.is_some() && (server.is_some() || server_listening),
-            "seed {seed}: no outcome: client {:?} server {:?} after {:?}",
-            out.client,
-            out.server,
-            out.elapsed
-        );
-        for result in [&client, &server].into_iter().flatten() {
-            if let Err(err) = result {
-                assert_eq!(err, &DtlsError::Timeout, "seed {seed}");
-            }
-        }
-        if client == Some(Ok(())) && server == Some(Ok(())) {
-            completed += 1;
-            assert_eq!(
-                connected(&out.client).srtp_keying_material,
-                connected(&out.server).srtp_keying_material
-            );
-        }
-    }
-    completed
-}
-
-#[test]
-fn handshake_survives_loss_duplication_reordering() {
-    let link = Link {
-        loss: 20,
-        duplicate: 20,
-        reorder: 50,
-    };
-    // With 20 % loss and 7 retransmissions, failures are very unlikely.
-    let completed = lossy_handshakes(link, 400);
-    assert!(completed >= 398, "only {completed} of 400 completed");
-}
-
-#[test]
-fn heavy_loss_ends_in_connection_or_timeout_never_a_hang() {
-    let link = Link {
-        loss: 50,
-        duplicate: 30,
-        reorder: 100,
-    };
-    let completed = lossy_handshakes(link, 200);
-    // Half the datagrams lost: most still complete within 7 retransmissions.
-    assert!(completed >= 150, "only {completed} of 200 completed");
-}
-
 #[test]
 fn wrong_fingerprint_fails_both_roles_with_clear_error() {
     let (a, b) = certs();
@@ -412,7 +274,7 @@ fn wrong_fingerprint_fails_both_roles_with_clear_error() {
     // The client expects another server certificate.
     let (mut c, s) = configs(&a, &b);
     c.remote_fingerprint = Some(other.fingerprint(FingerprintAlgorithm::Sha256));
-    let out = run(c, s, CLEAN, 2);
+    let out = run(c, s, 2);
     let err = failure(&out.client);
     assert!(
         matches!(err, DtlsError::FingerprintMismatch { .. }),
@@ -427,7 +289,7 @@ fn wrong_fingerprint_fails_both_roles_with_clear_error() {
     // The server expects another client certificate.
     let (c, mut s) = configs(&a, &b);
     s.remote_fingerprint = Some(other.fingerprint(FingerprintAlgorithm::Sha512));
-    let out = run(c, s, CLEAN, 2);
+    let out = run(c, s, 2);
     assert!(matches!(
         failure(&out.server),
         DtlsError::FingerprintMismatch { .. }
@@ -449,7 +311,7 @@ fn every_fingerprint_algorithm_is_accepted() {
     ] {
         let c = DtlsConfig::new(a.clone(), Some(b.fingerprint(alg)));
         let s = DtlsConfig::new(b.clone(), Some(a.fingerprint(alg)));
-        let out = run(c, s, CLEAN, 4);
+        let out = run(c, s, 4);
         connected(&out.client);
         connected(&out.server);
     }
@@ -461,7 +323,7 @@ fn no_common_srtp_profile_fails() {
     let (mut c, mut s) = configs(&a, &b);
     c.srtp_profiles = vec![SrtpProfile::Aes128CmHmacSha1_32];
     s.srtp_profiles = vec![SrtpProfile::AeadAes128Gcm];
-    let out = run(c, s, CLEAN, 6);
+    let out = run(c, s, 6);
     assert_eq!(failure(&out.server), DtlsError::NoCommonSrtpProfile);
     assert_eq!(
         failure(&out.client),
@@ -508,7 +370,7 @@ fn server_without_cookie_exchange_connects() {
     let (a, b) = certs();
     let (c, mut s) = configs(&a, &b);
     s.cookie_exchange = false;
-    let out = run(c, s, CLEAN, 8);
+    let out = run(c, s, 8);
     connected(&out.client);
     connected(&out.server);
 }
@@ -517,9 +379,9 @@ fn server_without_cookie_exchange_connects() {
 fn garbage_never_breaks_an_established_association() {
     let (a, b) = certs();
     let (c, s) = configs(&a, &b);
-    let mut out = run(c, s, CLEAN, 12);
+    let mut out = run(c, s, 12);
     let now = Instant::now();
-    let mut rng = Rng(99);
+    let mut rng = ChaCha8Rng::seed_from_u64(99);
     let mut inputs: Vec<Vec<u8>> = vec![
         vec![],
         vec![23],
@@ -540,8 +402,8 @@ fn garbage_never_breaks_an_established_association() {
         ],
     ];
     for _ in 0..500 {
-        let len = (rng.next() % 200) as usize;
-        let mut d: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+        let len = rng.random_range(0..200);
+        let mut d: Vec<u8> = (0..len).map(|_| rng.random::<u8>()).collect();
         if let Some(first) = d.first_mut() {
             *first = 20 + (*first % 4);
         }

@@ -258,6 +258,49 @@ fn candidates_of(sdp: &SessionDescription) -> Vec<(TransportProtocol, CandidateT
 }
 
 #[test]
+fn chromium_av_offer_codecs_and_ssrcs() {
+    let offer = fixture("chromium156-av-offer.sdp");
+    assert!(offer.media.iter().all(|m| m.proto == Proto::UdpTlsRtpSavpf));
+    let video = offer.media_by_mid("1").unwrap();
+    let h264: Vec<(u8, &str, &str)> = video
+        .codecs
+        .iter()
+        .filter(|c| c.is("H264"))
+        .map(|c| {
+            (
+                c.payload_type,
+                c.fmtp_param("profile-level-id").unwrap(),
+                c.fmtp_param("packetization-mode").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        h264,
+        [
+            (102, "42001f", "1"),
+            (104, "42001f", "0"),
+            (108, "42e01f", "1"),
+            (114, "42e01f", "0"),
+            (116, "4d001f", "1"),
+            (39, "4d001f", "0")
+        ]
+    );
+    // Every RTX names a payload type of the same section.
+    for rtx in video.codecs.iter().filter(|c| c.is_rtx()) {
+        assert!(video.codec(rtx.apt().unwrap()).is_some());
+    }
+    let group = &video.ssrc_groups[0];
+    assert_eq!(video.rtx_ssrc(group.ssrcs[0]), Some(group.ssrcs[1]));
+    let msid = &video.msids[0];
+    assert_eq!(
+        video.ssrc(group.ssrcs[0]).unwrap().attribute("msid"),
+        Some(format!("{} {}", msid.stream_id, msid.track_id.as_deref().unwrap()).as_str())
+    );
+    assert_eq!(video.fingerprints[0].hash, HashFunction::Sha256);
+    assert_eq!(offer.media[0].fingerprints, video.fingerprints);
+}
+
+#[test]
 fn firefox_offer_fields() {
     let offer = fixture("firefox153-av-offer.sdp");
     assert_eq!(offer.origin.username, "mozilla...THIS_IS_SDPARTA-99.0");

@@ -6,8 +6,8 @@
 use zerortc::ice::CandidateError;
 use zerortc::sdp::{
     Attribute, Codec, Connection, Direction, ExtMap, Fingerprint, Group, HashFunction,
-    MediaDescription, MediaKind, Origin, Proto, SdpError, SdpErrorKind, SessionDescription, Setup,
-    Simulcast, SimulcastRid,
+    MediaDescription, MediaKind, Msid, Origin, Proto, Rtcp, SdpError, SdpErrorKind,
+    SessionDescription, Setup, Simulcast, SimulcastRid, Ssrc, SsrcGroup,
 };
 
 /// A minimal offer with one of everything; `\n` line ends, joined to CRLF
@@ -317,16 +317,24 @@ fn building_a_description_and_writing_it() {
     });
     m.setup = Some(Setup::ActPass);
     m.simulcast = Some(Simulcast::send(["a", "b"]));
+    m.rtcp = Some(Rtcp::placeholder());
+    m.msids.push(Msid::new("s", "t"));
+    m.ssrc_groups.push(SsrcGroup::fid(1, 2));
+    m.ssrcs.push(Ssrc::with_cname(1, "c"));
+    m.ssrcs.push(Ssrc::with_cname(2, "c"));
+    assert_eq!(m.rtx_ssrc(1), Some(2));
+    assert_eq!(m.rtx_ssrc(2), None);
     sdp.media.push(m);
     let text = sdp.to_string();
     assert_eq!(
         text,
         "v=0\r\no=- 42 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n\
-         m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\n\
+         m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=rtcp:9 IN IP4 0.0.0.0\r\n\
          a=fingerprint:sha-256 00:01:02:03:04:05:06:07:08:09:0A:0B:0C:0D:0E:0F:10:11:12:13:14:15:16:17:18:19:1A:1B:1C:1D:1E:1F\r\n\
          a=setup:actpass\r\na=mid:0\r\na=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n\
-         a=sendrecv\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\na=rtcp-fb:111 transport-cc\r\n\
-         a=fmtp:111 minptime=10;useinbandfec=1\r\na=simulcast:send a;b\r\n"
+         a=sendrecv\r\na=msid:s t\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\na=rtcp-fb:111 transport-cc\r\n\
+         a=fmtp:111 minptime=10;useinbandfec=1\r\na=simulcast:send a;b\r\n\
+         a=ssrc-group:FID 1 2\r\na=ssrc:1 cname:c\r\na=ssrc:2 cname:c\r\n"
     );
     assert_eq!(parse(&text), sdp);
 }
@@ -667,6 +675,30 @@ fn invalid_utf8_names_its_line() {
     assert_eq!((err.line, err.kind), (3, SdpErrorKind::NotUtf8));
     let ok = SessionDescription::parse_bytes(crlf(FULL).as_bytes()).unwrap();
     assert_eq!(ok, parse(FULL));
+}
+
+#[test]
+fn ssrc_lines_group_per_ssrc_in_first_seen_order() {
+    let mut text = String::from("v=0\no=- 1 1 IN IP4 0.0.0.0\ns=-\nt=0 0\nm=video 9 RTP/AVP 96\n");
+    // Old Chromium interleaved them: every cname first, then every msid.
+    for ssrc in 1..=500u32 {
+        text.push_str(&format!("a=ssrc:{ssrc} cname:c{ssrc}\n"));
+    }
+    for ssrc in (1..=500u32).rev() {
+        text.push_str(&format!("a=ssrc:{ssrc} msid:s t{ssrc}\n"));
+    }
+    text.push_str("m=audio 9 RTP/AVP 0\na=ssrc:1 cname:other-section\n");
+    let sdp = parse(&text);
+    let video = &sdp.media[0];
+    assert_eq!(video.ssrcs.len(), 500);
+    for (i, s) in video.ssrcs.iter().enumerate() {
+        assert_eq!(s.ssrc, i as u32 + 1);
+        assert_eq!(s.cname(), Some(format!("c{}", s.ssrc).as_str()));
+        assert_eq!(s.attribute("msid"), Some(format!("s t{}", s.ssrc).as_str()));
+    }
+    assert_eq!(sdp.media[1].ssrcs.len(), 1);
+    assert_eq!(sdp.media[1].ssrcs[0].cname(), Some("other-section"));
+    assert_eq!(parse(&sdp.to_string()), sdp);
 }
 
 #[test]

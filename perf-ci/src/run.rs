@@ -91,6 +91,70 @@ fn target_dir(root: &Path) -> PathBuf {
     }
 }
 
+/// How instruction-count suites are built so their figures do not depend on where the
+/// workspace is checked out.
+///
+/// Under valgrind the heap starts right after the binary's data segment and the stack
+/// below `argv`, so a longer checkout path (embedded by `env!("CARGO_MANIFEST_DIR")` and
+/// panic locations, and in `argv[0]`) moves every heap and stack address. glibc's `memcpy`
+/// takes a different number of instructions for differently aligned buffers, so the same
+/// commit measured in `/work/main` and in `/check/work/main` gave 434 and 446 Ir for one
+/// RTP marshal. The fix: cargo reaches the workspace through a symlink whose path has the
+/// same length for every checkout (`/tmp/zerortc-ir-<16 hex digits of the root's hash>`),
+/// and builds into `target/ir` through it. Every path compiled into the binaries, and
+/// `argv[0]`, then has the same length wherever the checkout is: same commit, same memory
+/// layout, same figures.
+#[derive(Debug, Clone, Default)]
+pub struct IrBuildEnv {
+    /// Extra environment for `cargo bench` of the gungraun suites.
+    pub vars: Vec<(String, String)>,
+    /// The workspace manifest through the fixed-length link.
+    pub manifest_path: PathBuf,
+    /// The target directory as cargo sees it (through the link).
+    pub target_dir: PathBuf,
+    /// The fixed-length link to the workspace root.
+    pub link: PathBuf,
+}
+
+/// FNV-1a, 64 bit: a stable name for a checkout (not security relevant).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+impl IrBuildEnv {
+    /// Creates the fixed-length symlink to the workspace root (replacing a stale one) and
+    /// the environment that builds through it into `target/ir`.
+    pub fn prepare(root: &Path) -> Result<IrBuildEnv, String> {
+        let root = root
+            .canonicalize()
+            .map_err(|e| format!("cannot resolve {}: {e}", root.display()))?;
+        let link = PathBuf::from(format!(
+            "/tmp/zerortc-ir-{:016x}",
+            fnv1a(root.as_os_str().as_encoded_bytes())
+        ));
+        let points_here = std::fs::read_link(&link).is_ok_and(|t| t == root);
+        if !points_here {
+            // A stale link (or anything else) left by an earlier checkout at the same path.
+            let _ = std::fs::remove_file(&link);
+            std::os::unix::fs::symlink(&root, &link).map_err(|e| {
+                format!("cannot link {} -> {}: {e}", link.display(), root.display())
+            })?;
+        }
+        let target_dir = link.join("target").join("ir");
+        Ok(IrBuildEnv {
+            vars: vec![(
+                "CARGO_TARGET_DIR".to_string(),
+                target_dir.display().to_string(),
+            )],
+            manifest_path: link.join("Cargo.toml"),
+            target_dir,
+            link,
+        })
+    }
+}
+
 fn find_in_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
@@ -127,10 +191,12 @@ pub fn check_gungraun_tools() -> Result<String, String> {
 fn stream(
     root: &Path,
     args: &[&str],
+    env: &[(String, String)],
     on_line: &mut dyn FnMut(&str),
 ) -> Result<(String, bool), String> {
     let mut child = Command::new(cargo())
         .args(args)
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .current_dir(root)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -213,9 +279,31 @@ pub fn execute(plan: &RunPlan, mut results: Results) -> RunOutcome {
              valgrind 3.19 dies on AVX-512 code (SIGILL), build instruction-count suites without it"
         );
     }
+    let ir_env = if plan.ir_suites.is_empty() {
+        IrBuildEnv::default()
+    } else {
+        match IrBuildEnv::prepare(&plan.root) {
+            Ok(env) => {
+                eprintln!(
+                    "perf-ci: instruction-count suites build through {} into {}",
+                    env.link.display(),
+                    env.target_dir.display()
+                );
+                env
+            }
+            Err(e) => {
+                failures.push(format!("gungraun suites: {e}"));
+                IrBuildEnv::default()
+            }
+        }
+    };
     for suite in &plan.ir_suites {
         let what = format!("gungraun {suite}");
         let began = progress.begin(&what);
+        if ir_env.manifest_path.as_os_str().is_empty() {
+            eprintln!("    skipped: no build environment (see above)");
+            continue;
+        }
         let runner = match &runner {
             Ok(r) => r,
             Err(e) => {
@@ -226,8 +314,11 @@ pub fn execute(plan: &RunPlan, mut results: Results) -> RunOutcome {
         };
         eprintln!("    runner: {runner}");
         let suite_started = SystemTime::now();
+        let manifest = ir_env.manifest_path.display().to_string();
         let args = [
             "bench",
+            "--manifest-path",
+            manifest.as_str(),
             "-p",
             BENCH_PACKAGE,
             "--bench",
@@ -250,7 +341,7 @@ pub fn execute(plan: &RunPlan, mut results: Results) -> RunOutcome {
                 eprintln!("    | {line}");
             }
         };
-        let outcome = stream(&plan.root, &args, &mut print_line);
+        let outcome = stream(&plan.root, &args, &ir_env.vars, &mut print_line);
         let (stdout, ok) = match outcome {
             Ok(v) => v,
             Err(e) => {
@@ -261,7 +352,8 @@ pub fn execute(plan: &RunPlan, mut results: Results) -> RunOutcome {
         let mut parsed = gungraun::parse_json_lines(&stdout);
         if matches!(&parsed, Ok(p) if p.figures.is_empty()) {
             // Fall back to the summary files this run wrote.
-            let dir = target_dir(&plan.root)
+            let dir = ir_env
+                .target_dir
                 .join("gungraun")
                 .join(BENCH_PACKAGE)
                 .join(suite);
@@ -317,7 +409,7 @@ pub fn execute(plan: &RunPlan, mut results: Results) -> RunOutcome {
                 eprintln!("    | {line}");
             }
         };
-        match stream(&plan.root, &args, &mut echo) {
+        match stream(&plan.root, &args, &[], &mut echo) {
             Ok((stdout, ok)) => {
                 match allocs::parse_output(&stdout) {
                     Ok(figures) => {
@@ -365,7 +457,7 @@ pub fn execute(plan: &RunPlan, mut results: Results) -> RunOutcome {
                     eprintln!("    | {line}");
                 }
             };
-            match stream(&plan.root, &args, &mut echo) {
+            match stream(&plan.root, &args, &[], &mut echo) {
                 Ok((_, true)) => progress.end(&what, began, "done"),
                 Ok((_, false)) => failures.push(format!("{what}: cargo bench failed")),
                 Err(e) => failures.push(format!("{what}: {e}")),

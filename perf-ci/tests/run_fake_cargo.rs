@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use perf_ci::results::Results;
+use perf_ci::run::IrBuildEnv;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -126,12 +127,29 @@ fn run_collects_all_three_kinds() {
     assert!(r.machine.contains("cores"));
     assert!(r.generated_at.ends_with('Z'));
 
+    // Instruction-count suites build through the fixed-length link to the root.
+    let ir = IrBuildEnv::prepare(&s.root).unwrap();
+    assert_eq!(
+        std::fs::read_link(&ir.link).unwrap(),
+        s.root.canonicalize().unwrap()
+    );
+    let link = ir.link.to_str().unwrap();
+    assert!(link.starts_with("/tmp/zerortc-ir-"), "{link}");
+    assert_eq!(link.len(), "/tmp/zerortc-ir-".len() + 16, "{link}");
+    assert_eq!(
+        ir.vars,
+        [("CARGO_TARGET_DIR".to_string(), format!("{link}/target/ir"))]
+    );
     let calls = std::fs::read_to_string(&s.log).unwrap();
     let lines: Vec<&str> = calls.lines().collect();
+    let first = format!(
+        "bench --manifest-path {link}/Cargo.toml -p zerortc-benches --bench tiny_ir \
+         -- --output-format=json --save-summary=json"
+    );
     assert_eq!(
         lines,
         [
-            "bench -p zerortc-benches --bench tiny_ir -- --output-format=json --save-summary=json",
+            first.as_str(),
             "test -p zerortc-allocs --release --no-fail-fast -- --nocapture --test-threads=1",
             "bench -p zerortc-benches --bench tiny -- --noplot",
         ]

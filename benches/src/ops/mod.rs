@@ -24,7 +24,12 @@
 //!   ([`IceSession`]), one RFC 7675 consent round, or one check answered.
 //! - **SCTP transfer**: two associations back to back in memory
 //!   ([`SctpPair`]); a batch of messages sent by one and delivered by the
-//!   other (data one way, SACKs back), buffers recycled.
+//!   other (data one way, SACKs back), buffers recycled; the same over
+//!   DTLS 1.2 application records ([`DtlsWire`], RFC 8261); one message's
+//!   one-way latency on an idle pair ([`SctpPair::one_way`]).
+//! - **SDP parse / serialize / negotiate**: a real browser offer parsed
+//!   into the typed model, written back, and answered (codecs, header
+//!   extensions, direction) against another browser's capabilities.
 //! - **Peer connection end to end** ([`PeerPair`]): two
 //!   `RTCPeerConnection`s negotiated with SDP and connected in memory
 //!   (ICE, DTLS, SCTP, SRTP); data channel messages or RTP packets from A
@@ -41,6 +46,8 @@ mod peer;
 mod rtcp;
 mod rtp;
 mod sctp;
+mod sctp_dtls;
+mod sdp;
 mod srtp;
 mod stun;
 
@@ -50,6 +57,8 @@ pub use peer::*;
 pub use rtcp::*;
 pub use rtp::*;
 pub use sctp::*;
+pub use sctp_dtls::*;
+pub use sdp::*;
 pub use srtp::*;
 pub use stun::*;
 

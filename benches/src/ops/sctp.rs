@@ -61,17 +61,57 @@ pub const SCTP_SIZES: [(&str, usize); 4] = [
     ("65536", 64 * 1024),
 ];
 
+/// How SCTP packets travel between the two associations of an
+/// [`SctpPair`]: handed over as they are ([`Plain`]) or as DTLS 1.2
+/// application records ([`DtlsWire`], RFC 8261).
+pub trait Wire {
+    /// What can go wrong on the way (SCTP errors included).
+    type Error: From<SctpError> + std::fmt::Debug;
+
+    /// Carries one SCTP packet written by A (`a_to_b`) or by B to the
+    /// other association `to`.
+    fn carry(
+        &mut self,
+        now: Instant,
+        a_to_b: bool,
+        packet: &[u8],
+        to: &mut Association,
+    ) -> Result<(), Self::Error>;
+}
+
+/// SCTP packets handed over as they are (SCTP alone, in memory).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Plain;
+
+impl Wire for Plain {
+    type Error = SctpError;
+
+    #[inline(always)]
+    fn carry(
+        &mut self,
+        now: Instant,
+        _a_to_b: bool,
+        packet: &[u8],
+        to: &mut Association,
+    ) -> Result<(), SctpError> {
+        to.handle_receive(now, packet)
+    }
+}
+
 /// Two established associations (A sends, B receives) with default
-/// WebRTC settings (1200-byte packets, CRC32c on), a virtual clock and the
-/// message being sent.
+/// WebRTC settings (1200-byte packets), a virtual clock and the message
+/// being sent, joined by a [`Wire`]: [`SctpPair`] is the one over
+/// [`Plain`], [`sctp_over_dtls`](super::sctp_over_dtls) builds one over
+/// [`DtlsWire`](super::DtlsWire).
 ///
-/// [`SctpPair::transfer`] sends `count` messages from A and moves packets
+/// [`SctpLink::transfer`] sends `count` messages from A and moves packets
 /// both ways (data one way, SACKs the other) until B has delivered all of
 /// them and recycled their buffers: what one message costs end to end.
 #[derive(Debug)]
-pub struct SctpPair {
+pub struct SctpLink<W: Wire> {
     a: Association,
     b: Association,
+    wire: W,
     now: Instant,
     buf: Vec<u8>,
     payload: Vec<u8>,
@@ -80,21 +120,78 @@ pub struct SctpPair {
     received_bytes: u64,
 }
 
+/// The association settings of the suites: `seed`, the receive window
+/// raised to 4 MiB, and RFC 9653 zero checksum offered when `zero_checksum`.
+pub fn sctp_config(seed: u64, zero_checksum: bool) -> Config {
+    Config {
+        seed,
+        receive_window: 4 * 1024 * 1024,
+        zero_checksum,
+        ..Config::default()
+    }
+}
+
+/// Two associations back to back over [`Plain`] (SCTP alone, CRC32c
+/// computed and checked): an [`SctpLink`] whose methods are compiled once
+/// here, so the instruction counts of `sctp_ir` do not depend on the
+/// crate that calls them.
+#[derive(Debug)]
+pub struct SctpPair(SctpLink<Plain>);
+
 impl SctpPair {
     /// Builds and connects the pair, then warms it up with 200 messages of
     /// `size` bytes on `channel` (pools and congestion window at their
     /// working size).
     pub fn established(channel: SctpChannel, size: usize) -> Result<SctpPair, SctpError> {
+        SctpLink::with_wire(Plain, false, channel, size).map(SctpPair)
+    }
+
+    /// Messages B has delivered so far.
+    pub fn received(&self) -> u64 {
+        self.0.received()
+    }
+
+    /// Bytes B has delivered so far.
+    pub fn received_bytes(&self) -> u64 {
+        self.0.received_bytes()
+    }
+
+    /// The size of the messages sent.
+    pub fn message_len(&self) -> usize {
+        self.0.message_len()
+    }
+
+    /// The sending association (A).
+    pub fn sender(&self) -> &Association {
+        self.0.sender()
+    }
+
+    /// See [`SctpLink::transfer`].
+    pub fn transfer(&mut self, count: u64) -> Result<u64, SctpError> {
+        self.0.transfer(count)
+    }
+
+    /// See [`SctpLink::one_way`].
+    pub fn one_way(&mut self) -> Result<Duration, SctpError> {
+        self.0.one_way()
+    }
+}
+
+impl<W: Wire> SctpLink<W> {
+    /// [`SctpPair::established`] over `wire`; `zero_checksum` offers
+    /// RFC 9653 zero checksum on both sides (meant for SCTP over DTLS).
+    pub fn with_wire(
+        wire: W,
+        zero_checksum: bool,
+        channel: SctpChannel,
+        size: usize,
+    ) -> Result<SctpLink<W>, W::Error> {
         let now = Instant::now();
-        let config = |seed| Config {
-            seed,
-            receive_window: 4 * 1024 * 1024,
-            ..Config::default()
-        };
         let payload = (0..size).map(|i| (i * 7 + 3) as u8).collect();
-        let mut pair = SctpPair {
-            a: Association::new(config(0x5c7a), now),
-            b: Association::new(config(0x5c7b), now),
+        let mut pair = SctpLink {
+            a: Association::new(sctp_config(0x5c7a, zero_checksum), now),
+            b: Association::new(sctp_config(0x5c7b, zero_checksum), now),
+            wire,
             now,
             buf: vec![0; 1500],
             payload,
@@ -110,7 +207,7 @@ impl SctpPair {
             pair.pump()?;
         }
         if !(pair.a.is_established() && pair.b.is_established()) {
-            return Err(SctpError::NotEstablished);
+            return Err(SctpError::NotEstablished.into());
         }
         while pair.a.poll_event().is_some() {}
         while pair.b.poll_event().is_some() {}
@@ -133,9 +230,19 @@ impl SctpPair {
         self.payload.len()
     }
 
+    /// The sending association (A).
+    pub fn sender(&self) -> &Association {
+        &self.a
+    }
+
+    /// The wire between the two associations.
+    pub fn wire(&self) -> &W {
+        &self.wire
+    }
+
     /// Sends `count` messages and moves packets until B delivered them
     /// all. Returns the number of bytes delivered.
-    pub fn transfer(&mut self, count: u64) -> Result<u64, SctpError> {
+    pub fn transfer(&mut self, count: u64) -> Result<u64, W::Error> {
         let target = self.received + count;
         let bytes = self.received_bytes;
         let mut sent = 0;
@@ -156,19 +263,80 @@ impl SctpPair {
             self.pump()?;
             idle = if self.received == before { idle + 1 } else { 0 };
             if idle > 10_000 {
-                return Err(SctpError::NotEstablished);
+                return Err(SctpError::NotEstablished.into());
             }
         }
         Ok(self.received_bytes - bytes)
     }
 
+    /// One-way latency of one message on an idle pair (everything sent
+    /// before is acknowledged): wall-clock time from A's `send` until B
+    /// hands the message out of `poll_event` (packetised, checksummed,
+    /// carried over the wire, received, reassembled). Afterwards, outside
+    /// the measured time, the SACK goes back (the virtual clock jumps to
+    /// B's delayed-SACK timer) until A has nothing outstanding.
+    pub fn one_way(&mut self) -> Result<Duration, W::Error> {
+        let start = Instant::now();
+        self.a.send(
+            self.now,
+            1,
+            PPID_BINARY,
+            &self.payload,
+            self.channel.unordered(),
+            self.channel.reliability(),
+        )?;
+        let elapsed = 'delivered: loop {
+            let Some(n) = self.a.poll_transmit(self.now, &mut self.buf) else {
+                return Err(SctpError::NotEstablished.into());
+            };
+            self.wire
+                .carry(self.now, true, &self.buf[..n], &mut self.b)?;
+            while let Some(e) = self.b.poll_event() {
+                if let Event::Message(m) = e {
+                    let elapsed = start.elapsed();
+                    self.received += 1;
+                    self.received_bytes += m.data.len() as u64;
+                    self.b.recycle(m.data);
+                    break 'delivered elapsed;
+                }
+            }
+        };
+        self.settle()?;
+        Ok(elapsed)
+    }
+
+    /// Moves packets and runs timers (jumping the virtual clock to the
+    /// next one) until A has nothing unsent or unacknowledged.
+    pub fn settle(&mut self) -> Result<(), W::Error> {
+        for _ in 0..1000 {
+            self.pump()?;
+            if self.a.send_buffer_used() == 0 {
+                return Ok(());
+            }
+            let next = [self.a.poll_timeout(), self.b.poll_timeout()]
+                .into_iter()
+                .flatten()
+                .min();
+            if let Some(t) = next.filter(|t| *t > self.now) {
+                self.now = t;
+            }
+            for x in [&mut self.a, &mut self.b] {
+                if x.poll_timeout().is_some_and(|t| t <= self.now) {
+                    x.handle_timeout(self.now);
+                }
+            }
+        }
+        Err(SctpError::NotEstablished.into())
+    }
+
     /// Moves packets both ways until quiet, then lets 1 ms of virtual time
     /// pass and runs the timers that are due (delayed SACK).
-    fn pump(&mut self) -> Result<(), SctpError> {
+    fn pump(&mut self) -> Result<(), W::Error> {
         loop {
             let mut moved = false;
             while let Some(n) = self.a.poll_transmit(self.now, &mut self.buf) {
-                self.b.handle_receive(self.now, &self.buf[..n])?;
+                self.wire
+                    .carry(self.now, true, &self.buf[..n], &mut self.b)?;
                 moved = true;
             }
             while let Some(e) = self.b.poll_event() {
@@ -179,7 +347,8 @@ impl SctpPair {
                 }
             }
             while let Some(n) = self.b.poll_transmit(self.now, &mut self.buf) {
-                self.a.handle_receive(self.now, &self.buf[..n])?;
+                self.wire
+                    .carry(self.now, false, &self.buf[..n], &mut self.a)?;
                 moved = true;
             }
             while self.a.poll_event().is_some() {}

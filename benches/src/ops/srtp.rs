@@ -20,7 +20,8 @@
 //! direction), so only the steady state is measured.
 
 use zerortc::crypto::{
-    AEAD_NONCE_LEN, AES_BLOCK_LEN, AeadAlgorithm, AeadKey, AesCtr, HMAC_SHA1_LEN, HmacSha1,
+    AEAD_NONCE_LEN, AEAD_TAG_LEN, AES_BLOCK_LEN, AeadAlgorithm, AeadKey, AesCtr, HMAC_SHA1_LEN,
+    HmacSha1,
 };
 use zerortc::srtp::{
     DtlsRole, SrtpConfig, SrtpProfile, SrtpProtector, SrtpSession, SrtpUnprotector,
@@ -294,6 +295,75 @@ impl RawCiphers {
     }
 }
 
+/// The raw GCM opens of the suites: `(bench id, algorithm, associated
+/// data length)`. `aes128gcm_open_srtp` is the exact cipher work of
+/// AEAD_AES_128_GCM unprotect of `video_1200` (the 28-byte header as
+/// associated data).
+pub const RAW_GCM_OPENS: [(&str, AeadAlgorithm, usize); 3] = [
+    ("aes128gcm_open", AeadAlgorithm::Aes128Gcm, 0),
+    (
+        "aes128gcm_open_srtp",
+        AeadAlgorithm::Aes128Gcm,
+        SRTP_SHAPE_HEADER_LEN,
+    ),
+    ("aes256gcm_open", AeadAlgorithm::Aes256Gcm, 0),
+];
+
+/// A raw GCM open in place (`zerortc::crypto`, no framing) that verifies on
+/// every call, with no copy between calls.
+///
+/// Opening decrypts in place, so the next call would see plaintext under
+/// the old tag. GCM is counter mode, so sealing twice under one nonce
+/// (fine for a benchmark, never for real traffic) maps the buffer `P` to
+/// `C = P ^ keystream` with tag `t_c`, then `C` back to `P` with tag `t_p`
+/// (the tag of ciphertext `P`). Opening then alternates: `P` with `t_p`
+/// gives `C`, `C` with `t_c` gives `P`, each a genuine, verifying open of
+/// the whole buffer.
+pub struct RawGcmOpen {
+    key: AeadKey,
+    buf: Vec<u8>,
+    aad_len: usize,
+    /// `[tag of ciphertext P, tag of ciphertext C]`.
+    tags: [[u8; AEAD_TAG_LEN]; 2],
+    /// Which of `P` (0) and `C` (1) the buffer holds.
+    holds: usize,
+}
+
+impl RawGcmOpen {
+    /// A buffer of `size` bytes whose first `aad_len` are associated data.
+    pub fn new(algorithm: AeadAlgorithm, size: usize, aad_len: usize) -> Self {
+        let key_bytes: Vec<u8> = (0..32u8).map(|i| i.wrapping_mul(29) ^ 0x5a).collect();
+        let key = AeadKey::new(algorithm, &key_bytes[..algorithm.key_len()]).expect("key length");
+        let mut buf = vec![0x5au8; size];
+        let aad_len = aad_len.min(size);
+        let (aad, data) = buf.split_at_mut(aad_len);
+        let tag_c = key.seal_in_place(&GCM_NONCE, aad, data).expect("seal");
+        let tag_p = key.seal_in_place(&GCM_NONCE, aad, data).expect("seal");
+        Self {
+            key,
+            buf,
+            aad_len,
+            tags: [tag_p, tag_c],
+            holds: 0,
+        }
+    }
+
+    /// Opens the buffer in place with its tag; returns whether it verified
+    /// (always, unless the code is broken).
+    #[inline]
+    pub fn open(&mut self) -> bool {
+        let (aad, data) = self.buf.split_at_mut(self.aad_len);
+        let ok = self
+            .key
+            .open_in_place(&GCM_NONCE, aad, data, &self.tags[self.holds])
+            .is_ok();
+        self.holds ^= 1;
+        ok
+    }
+}
+
+const GCM_NONCE: [u8; AEAD_NONCE_LEN] = [3; AEAD_NONCE_LEN];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,6 +418,26 @@ mod tests {
         let parsed = zerortc::rtp::RtpPacket::parse(&packet).unwrap();
         assert_eq!(parsed.header_len(), SRTP_SHAPE_HEADER_LEN);
         assert_eq!(parsed.payload().len(), 1172);
+    }
+
+    #[test]
+    fn raw_gcm_open_verifies_on_every_call() {
+        for (id, algorithm, aad_len) in RAW_GCM_OPENS {
+            for size in [160usize, 1200] {
+                let mut open = RawGcmOpen::new(algorithm, size, aad_len);
+                let before = open.buf.clone();
+                for i in 0..5 {
+                    assert!(open.open(), "{id}/{size} call {i}");
+                }
+                // An odd number of opens leaves the other ciphertext.
+                assert_ne!(open.buf, before, "{id}/{size}");
+                assert!(open.open());
+                assert_eq!(open.buf, before, "{id}/{size}");
+                // A tampered byte fails.
+                open.buf[size - 1] ^= 1;
+                assert!(!open.open(), "{id}/{size} tampered");
+            }
+        }
     }
 
     #[test]

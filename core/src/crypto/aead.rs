@@ -92,17 +92,34 @@ impl AeadKey {
         aad: &[u8],
         in_out: &mut [u8],
     ) -> Result<[u8; AEAD_TAG_LEN], CryptoError> {
-        let tag = self
-            .key
-            .seal_in_place_separate_tag(
+        let mut tag = [0u8; AEAD_TAG_LEN];
+        self.seal_in_place_tag_into(nonce, aad, in_out, &mut tag)?;
+        Ok(tag)
+    }
+
+    /// As [`seal_in_place`](Self::seal_in_place), but the backend writes the
+    /// tag straight into `tag` (for SRTP: the packet's trailer), with no
+    /// intermediate copy.
+    ///
+    /// # Errors
+    /// [`CryptoError::Backend`] only for inputs beyond GCM's length limit.
+    #[inline]
+    pub fn seal_in_place_tag_into(
+        &self,
+        nonce: &[u8; AEAD_NONCE_LEN],
+        aad: &[u8],
+        in_out: &mut [u8],
+        tag: &mut [u8; AEAD_TAG_LEN],
+    ) -> Result<(), CryptoError> {
+        self.key
+            .seal_in_place_scatter(
                 Nonce::assume_unique_for_key(*nonce),
                 Aad::from(aad),
                 in_out,
+                &[],
+                tag,
             )
-            .map_err(|_| CryptoError::Backend)?;
-        let mut out = [0u8; AEAD_TAG_LEN];
-        out.copy_from_slice(tag.as_ref());
-        Ok(out)
+            .map_err(|_| CryptoError::Backend)
     }
 
     /// Verifies `tag` over `aad` and the ciphertext `in_out`, and decrypts

@@ -14,8 +14,8 @@
 //! | SHA-256/384, HMAC-SHA256/384 (DTLS 1.2 PRF and handshake hash, STUN MESSAGE-INTEGRITY-SHA256) | [`Digest`], [`HmacKey`] | `ring` 0.17 | not on a per-packet path |
 //! | MD5 (STUN/TURN long-term credential key only, RFC 8489 §9.2.2) | [`md5`] | RustCrypto `md-5` 0.10 | legacy key derivation, never for integrity |
 //! | TLS 1.2 PRF `P_SHA256`/`P_SHA384` (RFC 5246 §5) | [`tls12_prf`] | `ring` HMAC | handshake only |
-//! | ECDHE X25519 / P-256 (RFC 8422) | [`EcdheKeyPair`] | `x25519-dalek` 2 / RustCrypto `p256` 0.13 | handshake only; secret keys from a caller's (seedable) RNG, which `ring`'s `agreement` does not accept |
-//! | ECDSA P-256 signing (RFC 6979 deterministic nonces) | [`EcdsaSigningKey`] | RustCrypto `p256` 0.13 | handshake only; signatures reproducible under a seed |
+//! | ECDHE X25519 / P-256 (RFC 8422) | [`EcdheKeyPair`] | `aws-lc-rs` 1.19 / RustCrypto `p256` 0.14 | handshake only; secret keys from a caller's (seedable) RNG, which `ring`'s `agreement` does not accept |
+//! | ECDSA P-256 signing (RFC 6979 deterministic nonces) | [`EcdsaSigningKey`] | RustCrypto `p256` 0.14 (`precomputed-tables`) | handshake only; signatures reproducible under a seed, which `ring` and `aws-lc-rs` cannot give (see below) |
 //! | ECDSA P-256/P-384, RSA PKCS#1/PSS verification | [`PeerPublicKey`] | `ring` `signature` | handshake only |
 //! | self-signed certificates, fingerprints, peer key extraction | [`Certificate`], [`Fingerprint`], [`peer_public_key`] | `rcgen` 0.14 (signed by our `p256` key), `x509-cert` 0.3, `ring` digests | handshake only |
 //!
@@ -27,24 +27,26 @@
 //!
 //! | operation | RustCrypto | ring 0.17 | aws-lc-rs 1.19 | OpenSSL 3 EVP |
 //! |---|---|---|---|---|
-//! | AES-128-GCM seal, 160 B | 101 / 1590 | 75 / 2130 | **66 / 2420** | 188 / 850 |
-//! | AES-128-GCM seal, 1200 B | 340 / 3530 | 164 / 7330 | **129 / 9290** | 349 / 3440 |
-//! | AES-128-GCM seal, SRTP shape (28 B header as AAD + 1172 B) | 363 | 185 | **152** | 359 |
-//! | AES-256-GCM seal, 1200 B | 362 / 3320 | 178 / 6750 | **141 / 8510** | 375 / 3200 |
-//! | AES-128-CTR, 160 B | **19 / 8380** | — | 42 / 3860 | 78 / 2060 |
-//! | AES-128-CTR, 1200 B | **102 / 11800** | — | 124 / 9690 | 161 / 7470 |
-//! | HMAC-SHA1, 160 B | **152 / 1060** | 500 / 320 | 208 / 770 | 175 / 920 |
-//! | HMAC-SHA1, 1200 B | **608 / 1970** | 2240 / 540 | 664 / 1810 | 632 / 1900 |
+//! | AES-128-GCM seal, 160 B | 131 / 1225 | 79 / 2019 | **71 / 2250** | 205 / 779 |
+//! | AES-128-GCM seal, 1200 B | 378 / 3178 | 172 / 6967 | **136 / 8814** | 371 / 3236 |
+//! | AES-128-GCM seal, SRTP shape (28 B header as AAD + 1172 B) | 419 | 199 | **165** | 399 |
+//! | AES-128-GCM open, 1200 B | 369 / 3250 | 156 / 7692 | **135 / 8892** | 380 / 3155 |
+//! | AES-256-GCM seal, 1200 B | 407 / 2952 | 187 / 6417 | **153 / 7859** | 394 / 3049 |
+//! | AES-128-CTR, 160 B | **21 / 7674** | — | 44 / 3604 | 86 / 1860 |
+//! | AES-128-CTR, 1200 B | **109 / 10994** | — | 130 / 9195 | 169 / 7086 |
+//! | HMAC-SHA1, 160 B | **164 / 977** | 529 / 303 | 220 / 729 | 188 / 851 |
+//! | HMAC-SHA1, 1200 B | **642 / 1869** | 2289 / 524 | 698 / 1720 | 662 / 1812 |
 //!
-//! The GCM backend moved from `ring` to `aws-lc-rs` on these figures:
-//! AEAD_AES_128_GCM protect of a 1200-byte packet went from 198 to 173 ns
-//! (+14 % packets/s). The price is aws-lc's C build, ~3 min cold on two
-//! cores (ring's: 16 s), paid once per cold build; the swap lives in
-//! `aead.rs` only. SRTP itself ([`crate::srtp`]) on the same run:
-//! AEAD_AES_128_GCM protect 110 ns at 160 B, 173 ns at 1200 B (6940 MB/s,
-//! 5.8 M packets/s), 75 % of the fastest raw GCM seal of 1200 bytes and 88 %
-//! of the same seal in SRTP shape; AES_CM_128_HMAC_SHA1_80 protect 194 ns /
-//! 740 ns (1620 MB/s), 97 % of raw CTR + HMAC-SHA1 over the same bytes.
+//! The GCM backend moved from `ring` to `aws-lc-rs` on these figures
+//! (AEAD_AES_128_GCM protect of a 1200-byte packet went from 198 to 173 ns
+//! when it did). The price is aws-lc's C build, ~3 min cold on two cores
+//! (ring's: 16 s), paid once per cold build; the swap lives in `aead.rs`
+//! only. SRTP itself ([`crate::srtp`]) in the same runs: AEAD_AES_128_GCM
+//! protect 106 ns at 160 B, 178 ns at 1200 B (6760 MB/s, 5.6 M packets/s),
+//! 74 % of the fastest raw GCM seal of 1200 bytes and 88 % of the same seal
+//! in SRTP shape, 2.1× OpenSSL's bare seal; AES_CM_128_HMAC_SHA1_80 protect
+//! 204 ns / 774 ns (1550 MB/s), 96 % of raw CTR + HMAC-SHA1 over the same
+//! bytes.
 //!
 //! Hardware support: `aes` picks its AES-NI backend at run time
 //! ([`aes_ni_in_use`] reports what it detected); `aws-lc-rs` (GCM) and

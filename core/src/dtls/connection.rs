@@ -104,7 +104,13 @@ pub struct DtlsConnection {
     read_epoch: u16,
     replay: [ReplayWindow; 2],
     early_records: Vec<Vec<u8>>,
+    /// The peer's ChangeCipherSpec arrived before the handshake messages
+    /// that precede it in its flight.
+    early_change_cipher_spec: bool,
     flight: Vec<FlightItem>,
+    /// When the current flight last went out (first transmission or
+    /// retransmission).
+    flight_sent_at: Option<Instant>,
     retransmit_at: Option<Instant>,
     retransmit_timeout: Duration,
     retransmissions: u32,
@@ -143,7 +149,9 @@ impl DtlsConnection {
             read_epoch: 0,
             replay: [ReplayWindow::new(); 2],
             early_records: Vec::new(),
+            early_change_cipher_spec: false,
             flight: Vec::new(),
+            flight_sent_at: None,
             retransmit_at: None,
             retransmit_timeout: timeout,
             retransmissions: 0,
@@ -218,6 +226,27 @@ impl DtlsConnection {
         )
     }
 
+    /// This connection's line of an NSS key log file, as browsers write
+    /// with `SSLKEYLOGFILE`: `CLIENT_RANDOM <client random> <master secret>`
+    /// in lower-case hex, once the master secret is known. With it,
+    /// `zerortc inspect --keylog` (or Wireshark) decrypts a capture of
+    /// the connection. It reveals every record's plaintext: for debugging
+    /// and tests only, never log it in production.
+    #[must_use]
+    pub fn key_log_line(&self) -> Option<String> {
+        let master = self.neg.master_secret.as_ref()?;
+        let mut line = String::with_capacity(14 + 64 + 1 + 96);
+        line.push_str("CLIENT_RANDOM ");
+        for b in self.neg.client_random {
+            line.push_str(&format!("{b:02x}"));
+        }
+        line.push(' ');
+        for b in master {
+            line.push_str(&format!("{b:02x}"));
+        }
+        Some(line)
+    }
+
     /// The next datagram to send.
     pub fn poll_write(&mut self) -> Option<Vec<u8>> {
         self.outgoing.pop_front()
@@ -254,7 +283,7 @@ impl DtlsConnection {
         self.retransmit_timeout =
             (self.retransmit_timeout * 2).min(self.config.max_retransmit_timeout);
         self.retransmit_at = Some(now + self.retransmit_timeout);
-        self.transmit_flight()
+        self.transmit_flight_at(now)
     }
 
     /// Queues `data` as one application data record.
@@ -337,6 +366,18 @@ impl DtlsConnection {
         self.handle_read(now, datagram).map(|()| None)
     }
 
+    /// Whether a retransmission of the peer's flight, seen at `now`, gets
+    /// our flight again: not when we sent it less than half the initial
+    /// retransmission timeout ago. Every datagram of a retransmitted
+    /// multi-datagram flight (and every network duplicate) is "old"; were
+    /// each answered with our whole flight, the two sides would multiply
+    /// each other's flights at every round trip.
+    fn answers_retransmission(&self, now: Instant) -> bool {
+        self.flight_sent_at.is_none_or(|at| {
+            now.saturating_duration_since(at) >= self.config.initial_retransmit_timeout / 2
+        })
+    }
+
     /// Sends close_notify and closes the connection.
     pub fn close(&mut self) {
         if matches!(self.state, State::Closed | State::Failed) {
@@ -372,8 +413,8 @@ impl DtlsConnection {
                 dropped.get_or_insert(e);
             }
         }
-        if retransmit && !self.flight.is_empty() {
-            self.transmit_flight()?;
+        if retransmit && !self.flight.is_empty() && self.answers_retransmission(now) {
+            self.transmit_flight_at(now)?;
         }
         dropped.map_or(Ok(()), Err)
     }
@@ -436,21 +477,20 @@ impl DtlsConnection {
                 if data != [1] {
                     return Err(DtlsError::BadLength("ChangeCipherSpec"));
                 }
-                if self.state == State::WaitChangeCipherSpec {
-                    self.read_epoch = 1;
-                    self.state = State::WaitFinished;
-                    let early = core::mem::take(&mut self.early_records);
-                    for raw in early {
-                        if let Ok((record, _)) = Record::parse(&raw) {
-                            // Bad early records are dropped like any other.
-                            let result = self.handle_record(now, &record, retransmit);
-                            if self.is_finished() {
-                                return result;
-                            }
-                        }
+                match self.state {
+                    State::WaitChangeCipherSpec => self.change_cipher_spec(now, retransmit),
+                    // The client's flight arrived out of order: its
+                    // ChangeCipherSpec overtook the messages before it.
+                    // Kept and applied once they are in; dropping it
+                    // would cost a retransmission round.
+                    State::ServerWaitCertificate
+                    | State::ServerWaitKeyExchange
+                    | State::ServerWaitCertificateVerify => {
+                        self.early_change_cipher_spec = true;
+                        Ok(())
                     }
+                    _ => Ok(()),
                 }
-                Ok(())
             }
             ContentType::Alert => {
                 let [level, desc] = data else {
@@ -490,6 +530,25 @@ impl DtlsConnection {
         }
     }
 
+    /// The peer's ChangeCipherSpec: read epoch 1 from now on, and process
+    /// the epoch-1 records that arrived before it.
+    fn change_cipher_spec(&mut self, now: Instant, retransmit: &mut bool) -> Result<(), DtlsError> {
+        self.early_change_cipher_spec = false;
+        self.read_epoch = 1;
+        self.state = State::WaitFinished;
+        let early = core::mem::take(&mut self.early_records);
+        for raw in early {
+            if let Ok((record, _)) = Record::parse(&raw) {
+                // Bad early records are dropped like any other.
+                let result = self.handle_record(now, &record, retransmit);
+                if self.is_finished() {
+                    return result;
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn handle_handshake_record(
         &mut self,
         now: Instant,
@@ -516,6 +575,14 @@ impl DtlsConnection {
                         }
                         if self.is_finished() {
                             return Ok(());
+                        }
+                        if self.early_change_cipher_spec
+                            && self.state == State::WaitChangeCipherSpec
+                        {
+                            self.change_cipher_spec(now, retransmit)?;
+                            if self.is_finished() {
+                                return Ok(());
+                            }
                         }
                     }
                 }
@@ -648,7 +715,7 @@ impl DtlsConnection {
         self.retransmissions = 0;
         self.retransmit_timeout = self.config.initial_retransmit_timeout;
         self.retransmit_at = timer.then(|| now + self.retransmit_timeout);
-        self.transmit_flight()
+        self.transmit_flight_at(now)
     }
 
     /// Stops the retransmission timer (the peer's answer arrived).
@@ -670,6 +737,12 @@ impl DtlsConnection {
 
     pub(super) fn set_write_epoch(&mut self, epoch: u16) {
         self.write_epoch = epoch;
+    }
+
+    /// [`transmit_flight`](Self::transmit_flight), noting when.
+    fn transmit_flight_at(&mut self, now: Instant) -> Result<(), DtlsError> {
+        self.flight_sent_at = Some(now);
+        self.transmit_flight()
     }
 
     /// Fragments and packs the current flight into datagrams of at most

@@ -20,7 +20,11 @@
 //!   (HelloVerifyRequest, §4.2.1) on the server; mutual authentication with
 //!   self-signed certificates checked against the SDP fingerprint
 //!   (sha-1/256/384/512); retransmission with exponential back-off
-//!   (§4.2.4) driven by [`DtlsConnection::handle_timeout`]; alerts
+//!   (§4.2.4) driven by [`DtlsConnection::handle_timeout`], and a peer's
+//!   retransmitted flight answered with ours once (not once per datagram of
+//!   it: two peers doing that multiply each other's multi-datagram flights
+//!   at every round trip), a ChangeCipherSpec that overtook the messages
+//!   before it in the client's flight kept until they are in; alerts
 //!   (close_notify, fatal alerts surfaced as [`DtlsError::AlertReceived`]);
 //!   the RFC 5705 exporter and the `EXTRACTOR-dtls_srtp` keying material
 //!   for [`crate::srtp::SrtpSession::from_dtls_keying_material`].
@@ -30,7 +34,14 @@
 //!   reassembled and answered with DTLS 1.2; unknown extensions and groups
 //!   are ignored.
 //!
-//! Verified against real peers (tests in `core/tests/dtls_*.rs`): OpenSSL
+//! Tested on the deterministic network simulator (`core/tests/dtls_netsim.rs`):
+//! 200 seeds per condition at 0, 1, 5, 10 and 30 % loss with reordering,
+//! duplication, jitter and a 1200-byte MTU fragmenting 3 KB certificates,
+//! and at MTU 300 with 20 and 50 % loss; every run ends connected or failed
+//! with a reason (loss: only `Timeout`) within bounded virtual time, both
+//! sides export the same keys, application data arrives intact and once.
+//!
+//! Verified against real peers (tests in `interop/tests/dtls_*.rs`): OpenSSL
 //! 3.0 `s_server`/`s_client -dtls1_2` in both roles, every cipher suite and
 //! SRTP profile, identical `EXTRACTOR-dtls_srtp` keying material,
 //! application data both ways, OpenSSL's `-listen` cookie exchange and

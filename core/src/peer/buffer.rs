@@ -92,3 +92,35 @@ impl Pool {
         }
     }
 }
+
+/// A free list of full-length send buffers: every buffer is `capacity`
+/// bytes long and initialised once, so writing a datagram into one needs
+/// no zeroing; the datagram's length is kept beside it.
+#[derive(Debug)]
+pub(crate) struct TxPool {
+    free: Vec<Vec<u8>>,
+    capacity: usize,
+}
+
+impl TxPool {
+    /// Buffers of `capacity` bytes (at least [`DATAGRAM_CAPACITY`]).
+    pub(crate) fn new(capacity: usize) -> Self {
+        Self {
+            free: Vec::new(),
+            capacity: capacity.max(DATAGRAM_CAPACITY),
+        }
+    }
+
+    /// A buffer of `capacity` bytes (contents unspecified).
+    pub(crate) fn take(&mut self) -> Vec<u8> {
+        self.free.pop().unwrap_or_else(|| vec![0; self.capacity])
+    }
+
+    /// Gives a buffer back; buffers of another length (DTLS handshake
+    /// flights) are freed.
+    pub(crate) fn give(&mut self, buf: Vec<u8>) {
+        if buf.len() == self.capacity {
+            self.free.push(buf);
+        }
+    }
+}

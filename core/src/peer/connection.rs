@@ -390,10 +390,14 @@ impl RTCPeerConnection {
         while let Some(event) = self.transport.poll_event() {
             match event {
                 TransportEvent::LocalCandidate(c) => {
+                    let (sdp_mid, sdp_m_line_index) = match self.first_accepted_mline() {
+                        Some((mid, index)) => (Some(mid), Some(index)),
+                        None => (None, Some(0)),
+                    };
                     let init = RTCIceCandidateInit {
                         candidate: c.to_string(),
-                        sdp_mid: self.jsep.first_mid().map(str::to_string),
-                        sdp_m_line_index: Some(0),
+                        sdp_mid,
+                        sdp_m_line_index,
                         username_fragment: c.ufrag.clone(),
                     };
                     self.local_candidates.push(c);
@@ -440,6 +444,24 @@ impl RTCPeerConnection {
                 }
             }
         }
+    }
+
+    /// The first m-line that is not rejected (the BUNDLE tag), where
+    /// trickled candidates belong: (mid, index).
+    fn first_accepted_mline(&self) -> Option<(String, u16)> {
+        self.jsep
+            .layout()
+            .iter()
+            .enumerate()
+            .find(|(_, l)| match &l.usage {
+                super::jsep::MLineUse::Media(id) => self
+                    .transceivers
+                    .get(id.0 as usize)
+                    .is_some_and(|t| !t.stopped),
+                super::jsep::MLineUse::Data => true,
+                super::jsep::MLineUse::Unsupported => false,
+            })
+            .map(|(i, l)| (l.mid.clone(), u16::try_from(i).unwrap_or(u16::MAX)))
     }
 
     // ----- negotiation needed -----
@@ -802,18 +824,10 @@ impl RTCPeerConnection {
             header.set_extension(id, mid)?;
         }
         let payload = rtp.payload();
-        let len = header.packet_len(payload.len())?;
-        let mut buf = self.transport.take_buffer();
-        buf.resize(len, 0);
-        match header.marshal_packet(payload, &mut buf) {
-            Ok(n) => buf.truncate(n),
-            Err(e) => {
-                self.transport.recycle(buf);
-                return Err(e.into());
-            }
-        }
+        self.transport
+            .send_rtp_with(|out| Ok(header.marshal_packet(payload, out)?))?;
         self.stats.rtp_sent += 1;
-        self.transport.send_rtp(buf)
+        Ok(())
     }
 
     /// Sends an RTCP compound packet through SRTCP (feedback, reports).
@@ -825,9 +839,15 @@ impl RTCPeerConnection {
         if self.closed {
             return Err(PeerError::Closed);
         }
-        let mut buf = self.transport.take_buffer();
-        buf.extend_from_slice(packet);
-        self.transport.send_rtcp(buf)
+        self.transport.send_rtcp_with(|out| {
+            let dst = out
+                .get_mut(..packet.len())
+                .ok_or(PeerError::InvalidConfiguration(
+                    "RTCP packet larger than the MTU",
+                ))?;
+            dst.copy_from_slice(packet);
+            Ok(packet.len())
+        })
     }
 }
 

@@ -39,7 +39,7 @@ use crate::sctp;
 use crate::srtp::{DtlsRole, SrtpConfig, SrtpSession};
 
 use super::PeerError;
-use super::buffer::Pool;
+use super::buffer::{Pool, TxPool};
 use super::config::SctpLimits;
 use super::demux::{PacketKind, classify};
 use super::state::{RTCDtlsTransportState, RTCIceConnectionState, RTCIceGatheringState};
@@ -153,12 +153,26 @@ pub struct TransportStats {
     pub dropped_no_path: u64,
 }
 
-/// One datagram to send.
+/// One datagram to send: the first `len` bytes of `data`.
 #[derive(Debug)]
 struct Datagram {
     local: SocketAddr,
     peer: SocketAddr,
     data: Vec<u8>,
+    len: usize,
+}
+
+impl Datagram {
+    /// A datagram that is the whole vector (DTLS handshake flights).
+    fn whole(local: SocketAddr, peer: SocketAddr, data: Vec<u8>) -> Self {
+        let len = data.len();
+        Self {
+            local,
+            peer,
+            data,
+            len,
+        }
+    }
 }
 
 /// The bundled transport. See the module documentation.
@@ -178,7 +192,10 @@ pub(crate) struct Transport {
     srtp: Option<SrtpSession>,
     sctp_params: Option<SctpParams>,
     sctp: Option<DataChannels>,
+    /// Buffers of received media handed to the application.
     pool: Pool,
+    /// Full-length buffers of datagrams to send.
+    tx: TxPool,
     out: VecDeque<Datagram>,
     /// The datagram `poll_transmit` handed out last (recycled on the next call).
     current: Option<Datagram>,
@@ -210,6 +227,7 @@ impl Transport {
             sctp_params: None,
             sctp: None,
             pool: Pool::default(),
+            tx: TxPool::new(mtu + 64),
             out: VecDeque::new(),
             current: None,
             plain: vec![0; mtu],
@@ -276,11 +294,6 @@ impl Transport {
 
     pub(crate) fn poll_event(&mut self) -> Option<TransportEvent> {
         self.events.pop_front()
-    }
-
-    /// A pooled buffer for an outgoing RTP/RTCP packet.
-    pub(crate) fn take_buffer(&mut self) -> Vec<u8> {
-        self.pool.take()
     }
 
     /// Gives a buffer back to the datagram pool.
@@ -689,26 +702,47 @@ impl Transport {
 
     // ----- datagrams out -----
 
-    /// Protects an RTP packet (`buf` holds it, from [`Self::take_buffer`])
-    /// and queues it. Without SRTP keys or a path it is dropped.
-    pub(crate) fn send_rtp(&mut self, buf: Vec<u8>) -> Result<(), PeerError> {
-        self.send_srtp(buf, false)
+    /// Writes an RTP packet with `write` (into a send buffer; it returns
+    /// the length), protects it and queues it. Without SRTP keys or a
+    /// usable pair it is dropped and counted, and `write` is not called.
+    pub(crate) fn send_rtp_with(
+        &mut self,
+        write: impl FnOnce(&mut [u8]) -> Result<usize, PeerError>,
+    ) -> Result<(), PeerError> {
+        self.send_srtp_with(false, write)
     }
 
-    /// As [`Self::send_rtp`] for an RTCP compound packet.
-    pub(crate) fn send_rtcp(&mut self, buf: Vec<u8>) -> Result<(), PeerError> {
-        self.send_srtp(buf, true)
+    /// As [`Self::send_rtp_with`] for an RTCP compound packet.
+    pub(crate) fn send_rtcp_with(
+        &mut self,
+        write: impl FnOnce(&mut [u8]) -> Result<usize, PeerError>,
+    ) -> Result<(), PeerError> {
+        self.send_srtp_with(true, write)
     }
 
-    fn send_srtp(&mut self, mut buf: Vec<u8>, rtcp: bool) -> Result<(), PeerError> {
+    fn send_srtp_with(
+        &mut self,
+        rtcp: bool,
+        write: impl FnOnce(&mut [u8]) -> Result<usize, PeerError>,
+    ) -> Result<(), PeerError> {
         let path = self.path();
         let (Some(srtp), Some((local, peer))) = (self.srtp.as_mut(), path) else {
             self.stats.dropped_no_path += 1;
-            self.pool.give(buf);
             return Ok(());
         };
-        let len = buf.len();
-        buf.resize(len + SRTP_TRAILER_ROOM, 0);
+        let mut buf = self.tx.take();
+        let room = buf.len().saturating_sub(SRTP_TRAILER_ROOM);
+        let len = match buf.get_mut(..room).map(write) {
+            Some(Ok(len)) => len,
+            Some(Err(e)) => {
+                self.tx.give(buf);
+                return Err(e);
+            }
+            None => {
+                self.tx.give(buf);
+                return Err(PeerError::InvalidConfiguration("send buffer"));
+            }
+        };
         let result = if rtcp {
             srtp.protector.protect_rtcp(&mut buf, len)
         } else {
@@ -716,16 +750,16 @@ impl Transport {
         };
         match result {
             Ok(n) => {
-                buf.truncate(n);
                 self.out.push_back(Datagram {
                     local,
                     peer,
                     data: buf,
+                    len: n,
                 });
                 Ok(())
             }
             Err(e) => {
-                self.pool.give(buf);
+                self.tx.give(buf);
                 Err(e.into())
             }
         }
@@ -735,37 +769,36 @@ impl Transport {
     /// The bytes stay valid until the next call.
     pub(crate) fn poll_transmit(&mut self) -> Option<(SocketAddr, SocketAddr, &[u8])> {
         if let Some(d) = self.current.take() {
-            self.pool.give(d.data);
+            self.tx.give(d.data);
         }
         let next = self.next_datagram()?;
         self.stats.datagrams_sent += 1;
-        self.stats.bytes_sent += next.data.len() as u64;
+        self.stats.bytes_sent += next.len as u64;
         let d = self.current.insert(next);
-        Some((d.local, d.peer, &d.data))
+        Some((d.local, d.peer, d.data.get(..d.len).unwrap_or_default()))
     }
 
     fn next_datagram(&mut self) -> Option<Datagram> {
         // Connectivity checks and consent first.
         if let Some(ice) = self.ice.as_mut() {
-            let mut buf = self.pool.take();
-            buf.resize(self.config.mtu.max(1280), 0);
+            let mut buf = self.tx.take();
             match ice.poll_transmit(&mut buf) {
                 Ok(Some(t)) => {
-                    buf.truncate(t.len);
                     return Some(Datagram {
                         local: t.source,
                         peer: t.destination,
                         data: buf,
+                        len: t.len,
                     });
                 }
-                _ => self.pool.give(buf),
+                _ => self.tx.give(buf),
             }
         }
         // Handshake flights, alerts, and queued media or control.
         loop {
             if let Some(data) = self.dtls.as_mut().and_then(DtlsConnection::poll_write) {
                 match self.path() {
-                    Some((local, peer)) => return Some(Datagram { local, peer, data }),
+                    Some((local, peer)) => return Some(Datagram::whole(local, peer, data)),
                     None => {
                         self.stats.dropped_no_path += 1;
                         continue;
@@ -789,20 +822,19 @@ impl Transport {
         loop {
             let n = sctp.poll_transmit(now, &mut self.plain)?;
             let packet = self.plain.get(..n)?;
-            let mut buf = self.pool.take();
-            buf.resize(n + DTLS_OVERHEAD, 0);
+            let mut buf = self.tx.take();
             match dtls.seal_application_data(packet, &mut buf) {
                 Ok(len) => {
-                    buf.truncate(len);
                     return Some(Datagram {
                         local,
                         peer,
                         data: buf,
+                        len,
                     });
                 }
                 Err(_) => {
                     self.stats.dropped_sctp += 1;
-                    self.pool.give(buf);
+                    self.tx.give(buf);
                 }
             }
         }
@@ -861,7 +893,7 @@ impl Transport {
             dtls.close();
             while let Some(data) = dtls.poll_write() {
                 if let Some((local, peer)) = path {
-                    self.out.push_back(Datagram { local, peer, data });
+                    self.out.push_back(Datagram::whole(local, peer, data));
                 }
             }
             self.set_dtls_state(RTCDtlsTransportState::Closed);

@@ -183,6 +183,11 @@ fn creds(ufrag: &str) -> IceCredentials {
     }
 }
 
+fn copy(out: &mut [u8], packet: &[u8]) -> Result<usize, PeerError> {
+    out[..packet.len()].copy_from_slice(packet);
+    Ok(packet.len())
+}
+
 fn rtp(seq: u16, ssrc: u32) -> Vec<u8> {
     let mut p = vec![0x80, 96];
     p.extend_from_slice(&seq.to_be_bytes());
@@ -240,13 +245,11 @@ fn joins_ice_dtls_srtp_and_sctp_on_one_five_tuple() {
 
     // SRTP both ways, RTCP by packet type.
     for seq in 0..5 {
-        let mut buf = p.a.take_buffer();
-        buf.extend_from_slice(&rtp(seq, 0x1111));
-        p.a.send_rtp(buf).unwrap();
+        p.a.send_rtp_with(|out| copy(out, &rtp(seq, 0x1111)))
+            .unwrap();
     }
-    let mut rr = p.b.take_buffer();
-    rr.extend_from_slice(&[0x80, 201, 0, 1, 0, 0, 0x22, 0x22]);
-    p.b.send_rtcp(rr).unwrap();
+    p.b.send_rtcp_with(|out| copy(out, &[0x80, 201, 0, 1, 0, 0, 0x22, 0x22]))
+        .unwrap();
     p.flush();
     assert_eq!(p.media[1].len(), 5, "b got a's RTP");
     assert_eq!(p.media[1][3], rtp(3, 0x1111));
@@ -322,9 +325,7 @@ fn junk_is_dropped_and_counted() {
     assert_eq!(after.dropped_dtls - before.dropped_dtls, 1);
     assert_eq!(after.dropped_srtp - before.dropped_srtp, 2);
     // Still connected, traffic still flows.
-    let mut buf = p.b.take_buffer();
-    buf.extend_from_slice(&rtp(7, 0x2222));
-    p.b.send_rtp(buf).unwrap();
+    p.b.send_rtp_with(|out| copy(out, &rtp(7, 0x2222))).unwrap();
     p.flush();
     assert_eq!(p.media[0], [rtp(7, 0x2222)]);
     assert_eq!(p.a.dtls_state(), RTCDtlsTransportState::Connected);

@@ -185,17 +185,19 @@ impl HashFunction {
 
     /// The hash function for a name (case-insensitive; kept lower case).
     pub fn parse(name: &str) -> HashFunction {
-        let lower = name.to_ascii_lowercase();
-        match lower.as_str() {
-            "sha-1" => HashFunction::Sha1,
-            "sha-224" => HashFunction::Sha224,
-            "sha-256" => HashFunction::Sha256,
-            "sha-384" => HashFunction::Sha384,
-            "sha-512" => HashFunction::Sha512,
-            "md5" => HashFunction::Md5,
-            "md2" => HashFunction::Md2,
-            _ => HashFunction::Other(lower),
-        }
+        const KNOWN: [HashFunction; 7] = [
+            HashFunction::Sha1,
+            HashFunction::Sha224,
+            HashFunction::Sha256,
+            HashFunction::Sha384,
+            HashFunction::Sha512,
+            HashFunction::Md5,
+            HashFunction::Md2,
+        ];
+        KNOWN
+            .into_iter()
+            .find(|h| h.as_str().eq_ignore_ascii_case(name))
+            .unwrap_or_else(|| HashFunction::Other(name.to_ascii_lowercase()))
     }
 
     /// The digest length in bytes, for the functions this type knows.
@@ -489,6 +491,14 @@ pub struct Msid {
 }
 
 impl Msid {
+    /// `a=msid:<stream id> <track id>`.
+    pub fn new(stream_id: impl Into<String>, track_id: impl Into<String>) -> Msid {
+        Msid {
+            stream_id: stream_id.into(),
+            track_id: Some(track_id.into()),
+        }
+    }
+
     /// Parses the attribute value (after `a=<name>:`).
     ///
     /// # Errors
@@ -530,6 +540,15 @@ pub struct Rtcp {
 }
 
 impl Rtcp {
+    /// JSEP's `a=rtcp:9 IN IP4 0.0.0.0` (RFC 8829 §5.2.1: written with
+    /// the placeholder port and address before candidates are known).
+    pub fn placeholder() -> Rtcp {
+        Rtcp {
+            port: 9,
+            connection: Some(Connection::placeholder()),
+        }
+    }
+
     /// Parses the attribute value (after `a=<name>:`).
     ///
     /// # Errors
@@ -719,6 +738,14 @@ pub struct SsrcGroup {
 }
 
 impl SsrcGroup {
+    /// `FID <primary> <retransmission>` (RFC 4588 §8.2).
+    pub fn fid(primary: u32, rtx: u32) -> SsrcGroup {
+        SsrcGroup {
+            semantics: "FID".into(),
+            ssrcs: vec![primary, rtx],
+        }
+    }
+
     /// Parses the attribute value (after `a=<name>:`).
     ///
     /// # Errors

@@ -281,6 +281,20 @@ impl MediaDescription {
         }
     }
 
+    /// The RTX SSRC paired with `primary` by an `a=ssrc-group:FID`.
+    pub fn rtx_ssrc(&self, primary: u32) -> Option<u32> {
+        self.ssrc_groups
+            .iter()
+            .filter(|g| g.semantics == "FID")
+            .find(|g| g.ssrcs.first() == Some(&primary))
+            .and_then(|g| g.ssrcs.get(1).copied())
+    }
+
+    /// The source attributes of an SSRC.
+    pub fn ssrc(&self, ssrc: u32) -> Option<&Ssrc> {
+        self.ssrcs.iter().find(|s| s.ssrc == ssrc)
+    }
+
     /// The extension id of a header extension URI.
     pub fn extmap_id(&self, uri: &str) -> Option<u16> {
         self.extmaps.iter().find(|e| e.uri == uri).map(|e| e.id)

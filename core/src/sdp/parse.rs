@@ -5,6 +5,8 @@
 //! where a value is malformed: the first bad line is reported with its
 //! 1-based number and the reason.
 
+use std::collections::BTreeMap;
+
 use super::attributes::{
     Attribute, Bandwidth, Connection, Direction, ExtMap, Fingerprint, Group, Msid, MsidSemantic,
     Rid, Rtcp, SctpMap, Setup, Simulcast, Ssrc, SsrcGroup, digits, is_token, words,
@@ -29,6 +31,10 @@ pub(crate) fn parse(text: &str) -> std::result::Result<SessionDescription, SdpEr
     let mut seen = Seen::default();
     let mut version_seen = false;
     let mut current: Option<MediaDescription> = None;
+    // Where each SSRC of the current section is in `ssrcs`: lines of one
+    // SSRC need not be adjacent, and a linear search per line would make
+    // a description with many SSRCs quadratic.
+    let mut ssrc_index: BTreeMap<u32, usize> = BTreeMap::new();
     let mut last_line = 0;
 
     for (index, raw) in text.split('\n').enumerate() {
@@ -56,11 +62,12 @@ pub(crate) fn parse(text: &str) -> std::result::Result<SessionDescription, SdpEr
                 session.media.push(finish_media(done));
             }
             current = Some(parse_media_line(value).map_err(at)?);
+            ssrc_index.clear();
             continue;
         }
         let result = match current.as_mut() {
             None => session_line(&mut session, &mut seen, kind, value),
-            Some(media) => media_line(media, kind, value),
+            Some(media) => media_line(media, &mut ssrc_index, kind, value),
         };
         result.map_err(at)?;
     }
@@ -327,13 +334,16 @@ fn parse_media_line(value: &str) -> Result<MediaDescription> {
     };
     let port = digits(port).ok_or(invalid(WHAT, "port is not a 16-bit number"))?;
     let proto = Proto::parse(w.next().ok_or(invalid(WHAT, "missing protocol"))?);
-    let formats = w.map(str::to_string).collect();
+    let formats: Vec<String> = w.map(str::to_string).collect();
+    // One codec per payload type, usually.
+    let codecs = Vec::with_capacity(if proto.is_rtp() { formats.len() } else { 0 });
     Ok(MediaDescription {
         kind,
         port,
         port_count,
         proto,
         formats,
+        codecs,
         ..MediaDescription::default()
     })
 }
@@ -343,19 +353,28 @@ fn finish_media(mut media: MediaDescription) -> MediaDescription {
     media
 }
 
-fn media_line(media: &mut MediaDescription, kind: char, value: &str) -> Result<()> {
+fn media_line(
+    media: &mut MediaDescription,
+    ssrc_index: &mut BTreeMap<u32, usize>,
+    kind: char,
+    value: &str,
+) -> Result<()> {
     match kind {
         'i' => set_once(&mut media.title, value.into(), "i=")?,
         'c' => set_once(&mut media.connection, Connection::parse(value)?, "c=")?,
         'b' => media.bandwidths.push(Bandwidth::parse(value)?),
         'k' => set_once(&mut media.encryption_key, value.into(), "k=")?,
-        'a' => media_attribute(media, value)?,
+        'a' => media_attribute(media, ssrc_index, value)?,
         other => return Err(unknown_type(other)),
     }
     Ok(())
 }
 
-fn media_attribute(media: &mut MediaDescription, line: &str) -> Result<()> {
+fn media_attribute(
+    media: &mut MediaDescription,
+    ssrc_index: &mut BTreeMap<u32, usize>,
+    line: &str,
+) -> Result<()> {
     let (name, value) = split_attribute(line);
     match (name, value) {
         ("rtcp", Some(v)) => set_once(&mut media.rtcp, Rtcp::parse(v)?, "a=rtcp")?,
@@ -416,7 +435,9 @@ fn media_attribute(media: &mut MediaDescription, line: &str) -> Result<()> {
         ("ssrc-group", Some(v)) => media.ssrc_groups.push(SsrcGroup::parse(v)?),
         ("ssrc", Some(v)) => {
             let (ssrc, attribute) = Ssrc::parse_line(v)?;
-            match media.ssrcs.iter_mut().find(|s| s.ssrc == ssrc) {
+            let next = media.ssrcs.len();
+            let index = *ssrc_index.entry(ssrc).or_insert(next);
+            match media.ssrcs.get_mut(index) {
                 Some(s) => s.attributes.push(attribute),
                 None => media.ssrcs.push(Ssrc {
                     ssrc,

@@ -1,7 +1,7 @@
 //! The serializer: [`SessionDescription`] → text, CRLF line ends, in the
 //! order Chromium writes (see the module doc of [`crate::sdp`]).
 
-use std::fmt::{self, Display, Write};
+use std::fmt::{self, Display};
 
 use super::media::MediaDescription;
 use super::session::SessionDescription;
@@ -35,10 +35,16 @@ fn all<T: Display>(f: &mut fmt::Formatter<'_>, prefix: &str, values: &[T]) -> fm
 
 /// `a=ice-options:` with space-separated tokens, if any.
 fn ice_options(f: &mut fmt::Formatter<'_>, options: &[String]) -> fmt::Result {
-    if options.is_empty() {
+    let Some((first, rest)) = options.split_first() else {
         return Ok(());
+    };
+    f.write_str("a=ice-options:")?;
+    f.write_str(first)?;
+    for option in rest {
+        f.write_str(" ")?;
+        f.write_str(option)?;
     }
-    line(f, "a=ice-options:", options.join(" "))
+    f.write_str("\r\n")
 }
 
 impl Display for SessionDescription {
@@ -78,17 +84,16 @@ impl Display for SessionDescription {
 impl Display for MediaDescription {
     /// The media section: `m=` and its lines, each ending in CRLF.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut m = String::with_capacity(64 + 4 * self.formats.len());
-        let _ = write!(m, "{} {}", self.kind, self.port);
+        write!(f, "m={} {}", self.kind, self.port)?;
         if let Some(n) = self.port_count {
-            let _ = write!(m, "/{n}");
+            write!(f, "/{n}")?;
         }
-        let _ = write!(m, " {}", self.proto);
+        write!(f, " {}", self.proto)?;
         for format in &self.formats {
-            m.push(' ');
-            m.push_str(format);
+            f.write_str(" ")?;
+            f.write_str(format)?;
         }
-        line(f, "m=", m)?;
+        f.write_str("\r\n")?;
         opt(f, "i=", self.title.as_ref())?;
         opt(f, "c=", self.connection.as_ref())?;
         all(f, "b=", &self.bandwidths)?;

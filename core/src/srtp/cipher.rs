@@ -20,29 +20,26 @@ pub(crate) struct CmKeys {
     auth: HmacSha1,
 }
 
-/// GCM session keys: AEAD key and salt (12 bytes).
+/// GCM session keys: AEAD key and salt (12 bytes, as a number: see
+/// [`gcm_iv`]).
 pub(crate) struct GcmKeys {
     aead: AeadKey,
-    salt: [u8; 12],
+    salt: u128,
 }
 
 // Inline on purpose: one per context, read on every packet.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Transform {
-    Cm {
-        rtp: CmKeys,
-        rtcp: CmKeys,
-        rtp_tag_len: usize,
-    },
-    Gcm {
-        rtp: GcmKeys,
-        rtcp: GcmKeys,
-    },
+    Cm { rtp: CmKeys, rtcp: CmKeys },
+    Gcm { rtp: GcmKeys, rtcp: GcmKeys },
 }
 
 /// Session ciphers of one direction, derived from one master key and salt.
 pub(crate) struct SessionCiphers {
     pub(crate) profile: SrtpProfile,
+    /// SRTP tag length, read on every packet (kept here so reading it does
+    /// not decode the `Transform` variant).
+    rtp_tag_len: usize,
     transform: Transform,
 }
 
@@ -91,7 +88,7 @@ fn gcm_keys(
     kdf.derive(salt, &mut session_salt);
     Ok(GcmKeys {
         aead: AeadKey::new(algorithm, key)?,
-        salt: session_salt,
+        salt: salt_word(&session_salt),
     })
 }
 
@@ -112,29 +109,23 @@ fn cm_iv(salt: &[u8; 14], ssrc: u32, index: u64) -> [u8; AES_BLOCK_LEN] {
     iv
 }
 
-/// The GCM IV for SRTP (RFC 7714 §8.1): salt XOR `00 00 || SSRC || ROC || SEQ`.
-fn gcm_rtp_iv(salt: &[u8; 12], ssrc: u32, roc: u32, seq: u16) -> [u8; AEAD_NONCE_LEN] {
-    let mut iv = *salt;
-    let mut mix = [0u8; AEAD_NONCE_LEN];
-    mix[2..6].copy_from_slice(&ssrc.to_be_bytes());
-    mix[6..10].copy_from_slice(&roc.to_be_bytes());
-    mix[10..12].copy_from_slice(&seq.to_be_bytes());
-    for (a, b) in iv.iter_mut().zip(mix) {
-        *a ^= b;
-    }
+/// The GCM IV (RFC 7714 §8.1, §9.1): the 12-byte salt XOR
+/// `00 00 || SSRC || low`, where `low` is the 48-bit SRTP index
+/// (`ROC || SEQ`) for SRTP and `00 00 || 0 + SRTCP index` for SRTCP. The
+/// salt is kept as the number its 12 bytes spell, so this is two XORs.
+fn gcm_iv(salt: u128, ssrc: u32, low: u64) -> [u8; AEAD_NONCE_LEN] {
+    let word = salt ^ (u128::from(ssrc) << 48) ^ u128::from(low & 0xffff_ffff_ffff);
+    let bytes = word.to_be_bytes();
+    let mut iv = [0u8; AEAD_NONCE_LEN];
+    iv.copy_from_slice(&bytes[16 - AEAD_NONCE_LEN..]);
     iv
 }
 
-/// The GCM IV for SRTCP (RFC 7714 §9.1): salt XOR `00 00 || SSRC || 00 00 || 0 + index`.
-fn gcm_rtcp_iv(salt: &[u8; 12], ssrc: u32, index: u32) -> [u8; AEAD_NONCE_LEN] {
-    let mut iv = *salt;
-    let mut mix = [0u8; AEAD_NONCE_LEN];
-    mix[2..6].copy_from_slice(&ssrc.to_be_bytes());
-    mix[8..12].copy_from_slice(&(index & !SRTCP_E_FLAG).to_be_bytes());
-    for (a, b) in iv.iter_mut().zip(mix) {
-        *a ^= b;
-    }
-    iv
+/// The GCM salt as the big-endian number of its 12 bytes.
+fn salt_word(salt: &[u8; 12]) -> u128 {
+    let mut bytes = [0u8; 16];
+    bytes[16 - AEAD_NONCE_LEN..].copy_from_slice(salt);
+    u128::from_be_bytes(bytes)
 }
 
 fn too_short(needed: usize, got: usize) -> SrtpError {
@@ -175,7 +166,6 @@ impl SessionCiphers {
                     Label::RtcpAuthentication,
                     Label::RtcpSalt,
                 )?,
-                rtp_tag_len: profile.rtp_tag_len(),
             },
             SrtpProfile::AeadAes128Gcm | SrtpProfile::AeadAes256Gcm => {
                 let algorithm = if profile == SrtpProfile::AeadAes128Gcm {
@@ -189,7 +179,11 @@ impl SessionCiphers {
                 }
             }
         };
-        Ok(Self { profile, transform })
+        Ok(Self {
+            profile,
+            rtp_tag_len: profile.rtp_tag_len(),
+            transform,
+        })
     }
 
     /// GCM ciphers keyed directly with session keys (RFC 7714's vectors
@@ -207,24 +201,22 @@ impl SessionCiphers {
         };
         Ok(Self {
             profile,
+            rtp_tag_len: profile.rtp_tag_len(),
             transform: Transform::Gcm {
                 rtp: GcmKeys {
                     aead: AeadKey::new(algorithm, key)?,
-                    salt,
+                    salt: salt_word(&salt),
                 },
                 rtcp: GcmKeys {
                     aead: AeadKey::new(algorithm, key)?,
-                    salt,
+                    salt: salt_word(&salt),
                 },
             },
         })
     }
 
     pub(crate) const fn rtp_tag_len(&self) -> usize {
-        match &self.transform {
-            Transform::Cm { rtp_tag_len, .. } => *rtp_tag_len,
-            Transform::Gcm { .. } => AEAD_TAG_LEN,
-        }
+        self.rtp_tag_len
     }
 
     pub(crate) const fn rtcp_tag_len(&self) -> usize {
@@ -266,9 +258,14 @@ impl SessionCiphers {
                     .split_at_mut_checked(header_len)
                     .ok_or(too_short(header_len, len))?;
                 let (payload, tag_out) = rest.split_at_mut(len - header_len);
-                let iv = gcm_rtp_iv(&rtp.salt, ssrc, roc, index as u16);
-                let tag = rtp.aead.seal_in_place(&iv, header, payload)?;
-                tag_out.copy_from_slice(&tag);
+                let tag_out: &mut [u8; AEAD_TAG_LEN] =
+                    tag_out.try_into().map_err(|_| SrtpError::BufferTooSmall {
+                        needed: total,
+                        available,
+                    })?;
+                let iv = gcm_iv(rtp.salt, ssrc, index);
+                rtp.aead
+                    .seal_in_place_tag_into(&iv, header, payload, tag_out)?;
             }
         }
         Ok(total)
@@ -308,7 +305,7 @@ impl SessionCiphers {
                     .try_into()
                     .map_err(|_| SrtpError::AuthenticationFailed)?;
                 let (header, payload) = packet.split_at_mut(header_len);
-                let iv = gcm_rtp_iv(&rtp.salt, ssrc, roc, index as u16);
+                let iv = gcm_iv(rtp.salt, ssrc, index);
                 rtp.aead
                     .open_in_place(&iv, header, payload, tag)
                     .map_err(|_| SrtpError::AuthenticationFailed)?;
@@ -359,10 +356,15 @@ impl SessionCiphers {
                 let mut aad = [0u8; RTCP_HEADER_LEN + SRTCP_INDEX_LEN];
                 aad[..RTCP_HEADER_LEN].copy_from_slice(header);
                 aad[RTCP_HEADER_LEN..].copy_from_slice(&esrtcp);
-                let iv = gcm_rtcp_iv(&rtcp.salt, ssrc, index);
-                let tag = rtcp.aead.seal_in_place(&iv, &aad, payload)?;
+                let iv = gcm_iv(rtcp.salt, ssrc, u64::from(index & !SRTCP_E_FLAG));
                 let (tag_out, index_out) = trailer.split_at_mut(AEAD_TAG_LEN);
-                tag_out.copy_from_slice(&tag);
+                let tag_out: &mut [u8; AEAD_TAG_LEN] =
+                    tag_out.try_into().map_err(|_| SrtpError::BufferTooSmall {
+                        needed: total,
+                        available,
+                    })?;
+                rtcp.aead
+                    .seal_in_place_tag_into(&iv, &aad, payload, tag_out)?;
                 index_out.copy_from_slice(&esrtcp);
             }
         }
@@ -419,7 +421,7 @@ impl SessionCiphers {
                 }
             }
             Transform::Gcm { rtcp, .. } => {
-                let iv = gcm_rtcp_iv(&rtcp.salt, ssrc, index);
+                let iv = gcm_iv(rtcp.salt, ssrc, u64::from(index & !SRTCP_E_FLAG));
                 let esrtcp = word.to_be_bytes();
                 let (body, trailer) = buf.split_at_mut(rtcp_len);
                 let tag: [u8; AEAD_TAG_LEN] = trailer

@@ -2,20 +2,18 @@
 //! ciphers derived once, plus per-SSRC state created on first use, up to a
 //! configured number of SSRCs.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use super::cipher::SessionCiphers;
 use super::header::{rtcp_ssrc, rtp_fields};
 use super::replay::{MAX_REPLAY_WINDOW, ReplayWindow, estimate_index};
+use super::streams::StreamTable;
 use super::{SRTCP_E_FLAG, SrtpError, SrtpProfile};
 
 /// Tunables of an SRTP context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SrtpConfig {
     /// SRTP replay window in packets (RFC 3711 §3.3.2; default 1024 as in
-    /// current browsers; rounded up to a multiple of 64, at most 32768).
+    /// current browsers; rounded up to a power of two, at least 64 and at
+    /// most 32768).
     pub rtp_replay_window: usize,
     /// SRTCP replay window in packets (default 128).
     pub rtcp_replay_window: usize,
@@ -79,7 +77,10 @@ pub struct SrtpCounters {
 }
 
 impl SrtpCounters {
-    fn record(&mut self, error: &SrtpError) {
+    /// Counts a refused packet and hands its error back.
+    #[cold]
+    #[inline(never)]
+    fn refused(&mut self, error: SrtpError) -> SrtpError {
         let counter = match error {
             SrtpError::TooShort { .. } => &mut self.too_short,
             SrtpError::BadVersion(_) => &mut self.bad_version,
@@ -91,36 +92,11 @@ impl SrtpCounters {
             SrtpError::IndexExhausted { .. } => &mut self.index_exhausted,
             SrtpError::BadKeyLength { .. }
             | SrtpError::BadReplayWindow(_)
-            | SrtpError::Crypto(_) => return,
+            | SrtpError::Crypto(_) => return error,
         };
         *counter += 1;
+        error
     }
-}
-
-/// A deterministic hasher for SSRC keys: one multiply (SSRCs are random
-/// already; the table is bounded, so collisions cost little). Deterministic
-/// so instruction counts do not depend on a random seed.
-#[derive(Default)]
-pub(crate) struct SsrcHasher(u64);
-
-impl Hasher for SsrcHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.0 = (u64::from(n) ^ 0x5bd1_e995).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type SsrcMap<T> = HashMap<u32, T, BuildHasherDefault<SsrcHasher>>;
-
-fn ssrc_map<T>(capacity: usize) -> SsrcMap<T> {
-    HashMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default())
 }
 
 /// Sending state of one SSRC.
@@ -140,21 +116,23 @@ struct ReceiveStream {
     rtcp: ReplayWindow,
 }
 
+#[inline]
 fn send_stream<'a>(
-    streams: &'a mut SsrcMap<SendStream>,
+    streams: &'a mut StreamTable<SendStream>,
     config: &SrtpConfig,
     ssrc: u32,
 ) -> Result<&'a mut SendStream, SrtpError> {
-    let limit = config.max_ssrcs;
-    let full = streams.len() >= limit;
-    match streams.entry(ssrc) {
-        Entry::Occupied(entry) => Ok(entry.into_mut()),
-        Entry::Vacant(_) if full => Err(SrtpError::TooManySsrcs { ssrc, limit }),
-        Entry::Vacant(entry) => Ok(entry.insert(SendStream {
+    streams
+        .get_or_insert_with(ssrc, || SendStream {
             rtp: ReplayWindow::new(config.rtp_replay_window),
             next_rtcp_index: 0,
-        })),
-    }
+        })
+        .ok_or_else(|| too_many_ssrcs(ssrc, config.max_ssrcs))
+}
+
+#[cold]
+const fn too_many_ssrcs(ssrc: u32, limit: usize) -> SrtpError {
+    SrtpError::TooManySsrcs { ssrc, limit }
 }
 
 fn new_receive_stream(config: &SrtpConfig) -> ReceiveStream {
@@ -164,11 +142,29 @@ fn new_receive_stream(config: &SrtpConfig) -> ReceiveStream {
     }
 }
 
-fn record<T>(counters: &mut SrtpCounters, result: Result<T, SrtpError>) -> Result<T, SrtpError> {
-    if let Err(error) = &result {
-        counters.record(error);
+/// Counts the outcome of one packet: `packets` on success, the error's
+/// counter otherwise.
+#[inline]
+fn record(
+    counters: &mut SrtpCounters,
+    result: Result<usize, SrtpError>,
+    packets: fn(&mut SrtpCounters) -> &mut u64,
+) -> Result<usize, SrtpError> {
+    match result {
+        Ok(len) => {
+            *packets(counters) += 1;
+            Ok(len)
+        }
+        Err(error) => Err(counters.refused(error)),
     }
-    result
+}
+
+fn rtp_packets(counters: &mut SrtpCounters) -> &mut u64 {
+    &mut counters.rtp_packets
+}
+
+fn rtcp_packets(counters: &mut SrtpCounters) -> &mut u64 {
+    &mut counters.rtcp_packets
 }
 
 /// The protecting (sending) side of an SRTP session: encrypts and tags
@@ -183,7 +179,7 @@ fn record<T>(counters: &mut SrtpCounters, result: Result<T, SrtpError>) -> Resul
 #[derive(Debug)]
 pub struct SrtpProtector {
     ciphers: SessionCiphers,
-    streams: SsrcMap<SendStream>,
+    streams: StreamTable<SendStream>,
     config: SrtpConfig,
     counters: SrtpCounters,
 }
@@ -210,7 +206,7 @@ impl SrtpProtector {
     pub(crate) fn from_ciphers(ciphers: SessionCiphers, config: SrtpConfig) -> Self {
         Self {
             ciphers,
-            streams: ssrc_map(config.max_ssrcs),
+            streams: StreamTable::new(config.max_ssrcs),
             config,
             counters: SrtpCounters::default(),
         }
@@ -232,7 +228,7 @@ impl SrtpProtector {
     #[must_use]
     pub fn roc(&self, ssrc: u32) -> Option<u32> {
         self.streams
-            .get(&ssrc)
+            .get(ssrc)
             .and_then(|s| s.rtp.highest())
             .map(super::replay::roc_of)
     }
@@ -248,10 +244,7 @@ impl SrtpProtector {
     /// [`SrtpError::IndexExhausted`]. On error the state is unchanged.
     pub fn protect_rtp(&mut self, buf: &mut [u8], len: usize) -> Result<usize, SrtpError> {
         let result = self.protect_rtp_inner(buf, len);
-        if result.is_ok() {
-            self.counters.rtp_packets += 1;
-        }
-        record(&mut self.counters, result)
+        record(&mut self.counters, result, rtp_packets)
     }
 
     fn protect_rtp_inner(&mut self, buf: &mut [u8], len: usize) -> Result<usize, SrtpError> {
@@ -285,10 +278,7 @@ impl SrtpProtector {
     /// after 2^31 packets of one SSRC.
     pub fn protect_rtcp(&mut self, buf: &mut [u8], len: usize) -> Result<usize, SrtpError> {
         let result = self.protect_rtcp_inner(buf, len);
-        if result.is_ok() {
-            self.counters.rtcp_packets += 1;
-        }
-        record(&mut self.counters, result)
+        record(&mut self.counters, result, rtcp_packets)
     }
 
     fn protect_rtcp_inner(&mut self, buf: &mut [u8], len: usize) -> Result<usize, SrtpError> {
@@ -330,7 +320,7 @@ impl SrtpProtector {
 #[derive(Debug)]
 pub struct SrtpUnprotector {
     ciphers: SessionCiphers,
-    streams: SsrcMap<ReceiveStream>,
+    streams: StreamTable<ReceiveStream>,
     config: SrtpConfig,
     counters: SrtpCounters,
 }
@@ -356,7 +346,7 @@ impl SrtpUnprotector {
     pub(crate) fn from_ciphers(ciphers: SessionCiphers, config: SrtpConfig) -> Self {
         Self {
             ciphers,
-            streams: ssrc_map(config.max_ssrcs),
+            streams: StreamTable::new(config.max_ssrcs),
             config,
             counters: SrtpCounters::default(),
         }
@@ -384,7 +374,7 @@ impl SrtpUnprotector {
     #[must_use]
     pub fn roc(&self, ssrc: u32) -> Option<u32> {
         self.streams
-            .get(&ssrc)
+            .get(ssrc)
             .and_then(|s| s.rtp.highest())
             .map(super::replay::roc_of)
     }
@@ -393,17 +383,14 @@ impl SrtpUnprotector {
     #[must_use]
     pub fn highest_rtcp_index(&self, ssrc: u32) -> Option<u32> {
         self.streams
-            .get(&ssrc)
+            .get(ssrc)
             .and_then(|s| s.rtcp.highest())
             .and_then(|i| u32::try_from(i).ok())
     }
 
     fn refuse_new(&self, ssrc: u32) -> Result<(), SrtpError> {
-        if self.streams.len() >= self.config.max_ssrcs {
-            return Err(SrtpError::TooManySsrcs {
-                ssrc,
-                limit: self.config.max_ssrcs,
-            });
+        if self.streams.is_full() {
+            return Err(too_many_ssrcs(ssrc, self.config.max_ssrcs));
         }
         Ok(())
     }
@@ -421,10 +408,7 @@ impl SrtpUnprotector {
     /// unspecified).
     pub fn unprotect_rtp(&mut self, packet: &mut [u8]) -> Result<usize, SrtpError> {
         let result = self.unprotect_rtp_inner(packet);
-        if result.is_ok() {
-            self.counters.rtp_packets += 1;
-        }
-        record(&mut self.counters, result)
+        record(&mut self.counters, result, rtp_packets)
     }
 
     fn unprotect_rtp_inner(&mut self, packet: &mut [u8]) -> Result<usize, SrtpError> {
@@ -438,13 +422,27 @@ impl SrtpUnprotector {
             },
             other => other,
         })?;
-        if let Some(stream) = self.streams.get_mut(&ssrc) {
+        if let Some(stream) = self.streams.get_mut(ssrc) {
             let index = estimate_index(stream.rtp.highest(), seq, ssrc)?;
             stream.rtp.check(index)?;
             let len = self.ciphers.open_rtp(packet, header_len, ssrc, index)?;
             stream.rtp.accept(index);
             return Ok(len);
         }
+        self.unprotect_rtp_new_stream(packet, ssrc, seq, header_len)
+    }
+
+    /// The first packet of an SSRC: the stream is created only once the
+    /// packet has authenticated.
+    #[cold]
+    #[inline(never)]
+    fn unprotect_rtp_new_stream(
+        &mut self,
+        packet: &mut [u8],
+        ssrc: u32,
+        seq: u16,
+        header_len: usize,
+    ) -> Result<usize, SrtpError> {
         self.refuse_new(ssrc)?;
         let index = estimate_index(None, seq, ssrc)?;
         let len = self.ciphers.open_rtp(packet, header_len, ssrc, index)?;
@@ -462,22 +460,33 @@ impl SrtpUnprotector {
     /// As [`unprotect_rtp`](Self::unprotect_rtp).
     pub fn unprotect_rtcp(&mut self, packet: &mut [u8]) -> Result<usize, SrtpError> {
         let result = self.unprotect_rtcp_inner(packet);
-        if result.is_ok() {
-            self.counters.rtcp_packets += 1;
-        }
-        record(&mut self.counters, result)
+        record(&mut self.counters, result, rtcp_packets)
     }
 
     fn unprotect_rtcp_inner(&mut self, packet: &mut [u8]) -> Result<usize, SrtpError> {
         let word = self.ciphers.srtcp_index_word(packet)?;
         let ssrc = rtcp_ssrc(packet)?;
         let index = u64::from(word & !SRTCP_E_FLAG);
-        if let Some(stream) = self.streams.get_mut(&ssrc) {
+        if let Some(stream) = self.streams.get_mut(ssrc) {
             stream.rtcp.check(index)?;
             let len = self.ciphers.open_rtcp(packet, ssrc, word)?;
             stream.rtcp.accept(index);
             return Ok(len);
         }
+        self.unprotect_rtcp_new_stream(packet, ssrc, word)
+    }
+
+    /// The first SRTCP packet of an SSRC (see
+    /// [`unprotect_rtp_new_stream`](Self::unprotect_rtp_new_stream)).
+    #[cold]
+    #[inline(never)]
+    fn unprotect_rtcp_new_stream(
+        &mut self,
+        packet: &mut [u8],
+        ssrc: u32,
+        word: u32,
+    ) -> Result<usize, SrtpError> {
+        let index = u64::from(word & !SRTCP_E_FLAG);
         self.refuse_new(ssrc)?;
         let len = self.ciphers.open_rtcp(packet, ssrc, word)?;
         let mut stream = new_receive_stream(&self.config);

@@ -48,10 +48,11 @@
 //! Not done here: MKI (unused by DTLS-SRTP in WebRTC), key derivation rates
 //! other than 0, NULL ciphers, encrypted header extensions (RFC 6904).
 //!
-//! Steady state is allocation-free: per-packet work is a hash lookup of the
-//! SSRC, the cipher call, and a few words of replay state; the SSRC table
-//! is pre-sized for `max_ssrcs`, and a stream's replay bitmap is allocated
-//! once when its SSRC is first authenticated.
+//! Steady state is allocation-free: per-packet work is finding the SSRC's
+//! stream (one comparison while the SSRC stays the same, a hash lookup when
+//! it changes), the cipher call, and a few words of replay state; the SSRC
+//! table is pre-sized for `max_ssrcs`, and a stream's replay bitmap is
+//! allocated once when its SSRC is first authenticated.
 
 mod cipher;
 mod context;
@@ -61,6 +62,7 @@ mod header;
 mod kdf;
 mod profile;
 mod replay;
+mod streams;
 
 pub use context::{SrtpConfig, SrtpCounters, SrtpProtector, SrtpUnprotector};
 pub use dtls::{DTLS_SRTP_EXPORTER_LABEL, DtlsRole, SrtpSession};

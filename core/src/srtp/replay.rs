@@ -11,24 +11,32 @@ pub const MAX_REPLAY_WINDOW: usize = 32_768;
 ///
 /// [`check`](Self::check) never mutates, [`accept`](Self::accept) is called
 /// only once a packet has been authenticated, so a rejected packet never
-/// moves the window. The bitmap is a ring indexed by `index % size`,
-/// allocated once when the stream is created.
+/// moves the window. The bitmap is a ring indexed by `index mod size`, with
+/// `size` a power of two so the slot is a mask, not a division (this runs
+/// on every packet); it is allocated once when the stream is created.
 #[derive(Debug, Clone)]
 pub(crate) struct ReplayWindow {
     bits: Box<[u64]>,
-    size: u64,
+    /// `size - 1`, `size` being a power of two of at least 64.
+    mask: u64,
     highest: Option<u64>,
 }
 
 impl ReplayWindow {
-    /// A window of at least `packets` indices (rounded up to a multiple of 64).
+    /// A window of at least `packets` indices (rounded up to a power of two,
+    /// at least 64).
     pub(crate) fn new(packets: usize) -> Self {
-        let words = packets.div_ceil(64).max(1);
+        let size = packets.max(64).next_power_of_two();
         Self {
-            bits: vec![0u64; words].into_boxed_slice(),
-            size: 64 * words as u64,
+            bits: vec![0u64; size / 64].into_boxed_slice(),
+            mask: size as u64 - 1,
             highest: None,
         }
+    }
+
+    /// Number of indices the window covers.
+    pub(crate) const fn size(&self) -> u64 {
+        self.mask + 1
     }
 
     /// Highest accepted index, `None` before the first packet.
@@ -36,8 +44,8 @@ impl ReplayWindow {
         self.highest
     }
 
-    fn slot(&self, index: u64) -> (usize, u64) {
-        let pos = index % self.size;
+    const fn slot(&self, index: u64) -> (usize, u64) {
+        let pos = index & self.mask;
         ((pos / 64) as usize, 1u64 << (pos % 64))
     }
 
@@ -59,6 +67,7 @@ impl ReplayWindow {
 
     /// Whether `index` may be accepted: newer than the highest, or inside
     /// the window and not yet seen.
+    #[inline]
     pub(crate) fn check(&self, index: u64) -> Result<(), SrtpError> {
         let Some(highest) = self.highest else {
             return Ok(());
@@ -66,7 +75,7 @@ impl ReplayWindow {
         if index > highest {
             return Ok(());
         }
-        if highest - index >= self.size {
+        if highest - index >= self.size() {
             return Err(SrtpError::TooOld { index });
         }
         if self.bit(index) {
@@ -76,12 +85,13 @@ impl ReplayWindow {
     }
 
     /// Records `index` as received (call only after authentication).
+    #[inline]
     pub(crate) fn accept(&mut self, index: u64) {
         match self.highest {
             Some(highest) if index <= highest => self.set(index, true),
             Some(highest) => {
                 let jump = index - highest;
-                if jump >= self.size {
+                if jump >= self.size() {
                     self.bits.fill(0);
                 } else {
                     for newer in highest + 1..index {
@@ -109,6 +119,7 @@ impl ReplayWindow {
 ///
 /// # Errors
 /// [`SrtpError::IndexExhausted`] when the ROC would pass 2^32 − 1.
+#[inline]
 pub(crate) fn estimate_index(highest: Option<u64>, seq: u16, ssrc: u32) -> Result<u64, SrtpError> {
     const HALF: u16 = 1 << 15;
     let Some(highest) = highest else {

@@ -197,14 +197,6 @@ impl JsepState {
         self.pending_mlines.as_deref().unwrap_or(&self.mlines)
     }
 
-    /// The first accepted mid (what trickled candidates name as `sdpMid`).
-    pub(crate) fn first_mid(&self) -> Option<&str> {
-        self.layout()
-            .iter()
-            .find(|l| l.usage != MLineUse::Unsupported)
-            .map(|l| l.mid.as_str())
-    }
-
     /// The direction transceiver `id` had when it was last negotiated.
     pub(crate) fn negotiated_direction(
         &self,

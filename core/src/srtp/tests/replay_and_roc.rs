@@ -145,6 +145,32 @@ fn default_windows_are_browser_sized() {
     );
 }
 
+/// A configured window is rounded up to a power of two (the slot of an
+/// index is then a mask): 100 packets cover 128, 65 cover 128, 64 stay 64.
+#[test]
+fn replay_window_rounds_up_to_a_power_of_two() {
+    for (configured, covered) in [(100usize, 128u16), (65, 128), (64, 64), (1, 64)] {
+        let config = SrtpConfig {
+            rtp_replay_window: configured,
+            ..SrtpConfig::default()
+        };
+        let (mut protector, mut unprotector) = pair(SrtpProfile::AeadAes128Gcm, config);
+        let packets: Vec<_> = (0..=300u16)
+            .map(|s| protect(&mut protector, &rtp(9, s, 0, 0, 8)))
+            .collect();
+        unprotect(&mut unprotector, &packets[300]).unwrap();
+        let oldest = usize::from(300 - (covered - 1));
+        unprotect(&mut unprotector, &packets[oldest]).unwrap();
+        assert_eq!(
+            unprotect(&mut unprotector, &packets[oldest - 1]),
+            Err(SrtpError::TooOld {
+                index: oldest as u64 - 1
+            }),
+            "window {configured}"
+        );
+    }
+}
+
 #[test]
 fn srtcp_replay_window() {
     for profile in PROFILES {

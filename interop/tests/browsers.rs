@@ -246,6 +246,15 @@ fn write_lines(path: &Path, lines: &[String]) {
 
 fn main() {
     msg::self_check();
+    if std::env::args().any(|a| a == "--list") {
+        // libtest's listing, for tools that ask.
+        for peer in ["chromium", "firefox", "aiortc"] {
+            for scenario in scenarios::ALL {
+                println!("{peer}/{scenario}: test");
+            }
+        }
+        return;
+    }
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))

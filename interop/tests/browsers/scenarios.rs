@@ -277,7 +277,7 @@ impl Ctx<'_> {
             .await?;
         } else {
             // Unreliable: give them time to arrive (loopback loses little).
-            let deadline = Instant::now() + Duration::from_secs(3);
+            let deadline = Instant::now() + Duration::from_millis(1500);
             loop {
                 let z = self.zstats(label);
                 let r = self.rstats(label).await?;

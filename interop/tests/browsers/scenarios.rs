@@ -485,9 +485,14 @@ async fn channels16(ctx: &mut Ctx<'_>) -> Result<String, String> {
     let remote_labels: Vec<String> = (0..6).map(|i| format!("r{i}")).collect();
     let z_labels: Vec<String> = (0..6).map(|i| format!("z{i}")).collect();
     let negotiated: Vec<(String, u16)> = (0..4).map(|i| (format!("n{i}"), 100 + i)).collect();
+    // Sub-protocols cross in DCEP OPEN (RFC 8832 §5.1) both ways.
+    let with_protocol = |p: &str| RTCDataChannelInit {
+        protocol: p.to_string(),
+        ..RTCDataChannelInit::default()
+    };
     let first: Vec<(&str, RTCDataChannelInit)> = remote_labels
         .iter()
-        .map(|l| (l.as_str(), reliable()))
+        .map(|l| (l.as_str(), with_protocol("remote-proto")))
         .collect();
     ctx.connect(Offerer::Remote, &first).await?;
     for (label, id) in &negotiated {
@@ -502,7 +507,8 @@ async fn channels16(ctx: &mut Ctx<'_>) -> Result<String, String> {
     }
     for label in &z_labels {
         let l = label.clone();
-        ctx.zcall(move |s| s.create_channel(&l, RTCDataChannelInit::default()))?;
+        let init = with_protocol("zerortc-proto");
+        ctx.zcall(move |s| s.create_channel(&l, init))?;
     }
     let all: Vec<&str> = remote_labels
         .iter()
@@ -532,6 +538,22 @@ async fn channels16(ctx: &mut Ctx<'_>) -> Result<String, String> {
         })?;
         ids.push(st["channels"][label]["id"].as_u64().unwrap_or(u64::MAX));
     }
+    for label in &z_labels {
+        let got = &st["channels"][label]["protocol"];
+        ensure(got == "zerortc-proto", || {
+            format!("the remote peer sees {label}'s protocol as {got}")
+        })?;
+    }
+    for label in &remote_labels {
+        let l = label.clone();
+        let got = ctx.zcall(move |s| {
+            let id = *s.ids.get(&l)?;
+            Some(s.pc.data_channel(id)?.protocol().to_string())
+        });
+        ensure(got.as_deref() == Some("remote-proto"), || {
+            format!("zerortc sees {label}'s protocol as {got:?}")
+        })?;
+    }
     for (label, id) in &negotiated {
         let got = st["channels"][label]["id"].as_u64();
         ensure(got == Some(u64::from(*id)), || {
@@ -545,7 +567,7 @@ async fn channels16(ctx: &mut Ctx<'_>) -> Result<String, String> {
         format!("stream ids not distinct: {ids:?}")
     })?;
     Ok(format!(
-        "16 channels × 50 × 500 B each way; stream ids {ids:?}"
+        "16 channels × 50 × 500 B each way, sub-protocols seen both ways; stream ids {ids:?}"
     ))
 }
 

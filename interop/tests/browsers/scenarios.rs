@@ -464,6 +464,22 @@ async fn unreliable(ctx: &mut Ctx<'_>, lifetime: bool) -> Result<String, String>
     Ok(format!("received/sent: {}", notes.join(", ")))
 }
 
+/// Datagrams the kernel dropped on the IPv4 UDP socket bound to `port`
+/// (`/proc/net/udp`, last column).
+fn udp_socket_drops(port: u16) -> u64 {
+    let text = std::fs::read_to_string("/proc/net/udp").unwrap_or_default();
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let local_port = f.get(1)?.split(':').nth(1)?;
+            (u16::from_str_radix(local_port, 16).ok()? == port)
+                .then(|| f.last()?.parse::<u64>().ok())
+                .flatten()
+        })
+        .sum()
+}
+
 /// Datagrams the kernel dropped for full socket receive buffers in this
 /// network namespace (`/proc/net/snmp`, Udp RcvbufErrors).
 fn udp_receive_buffer_errors() -> u64 {
@@ -996,8 +1012,10 @@ async fn throughput(ctx: &mut Ctx<'_>) -> Result<String, String> {
     // receiver would flatter it).
     let mbps = z.bytes as f64 / wall.as_secs_f64() / 1e6;
     let t = ctx.zcall(|s| s.pc.stats().transport);
+    let zport = ctx.zcall(|s| s.socket_port());
+    let zdrops = udp_socket_drops(zport);
     Ok(format!(
-        "{} MiB in {} × {} KiB: {mbps:.1} MB/s ({:.0} ms from the send command to the last message, {:.0} ms first to last message at zerortc; sender's loop {:.0} ms; zerortc built {}; {drops} datagrams dropped by the kernel for a full receive buffer; zerortc got {} datagrams, dropped {} DTLS and {} SCTP)",
+        "{} MiB in {} × {} KiB: {mbps:.1} MB/s ({:.0} ms from the send command to the last message, {:.0} ms first to last message at zerortc; sender's loop {:.0} ms; zerortc built {}; {drops} datagrams dropped by the kernel for a full receive buffer, {zdrops} of them at zerortc's socket; zerortc got {} datagrams, dropped {} DTLS and {} SCTP)",
         total >> 20,
         count,
         size / 1024,

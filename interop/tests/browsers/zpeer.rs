@@ -340,6 +340,11 @@ impl ZState {
         }
     }
 
+    /// The port of the socket the loop reads (127.0.0.2's in NAT mode).
+    pub fn socket_port(&self) -> u16 {
+        self.socket.local_addr().map_or(0, |a| a.port())
+    }
+
     /// Creates a channel named `label` (W3C `createDataChannel`).
     pub fn create_channel(&mut self, label: &str, init: RTCDataChannelInit) -> Result<(), String> {
         let id = self

@@ -45,6 +45,8 @@ use remote::{Kind, Remote};
 use scenarios::{Ctx, Outcome};
 
 const NETNS_ENV: &str = "ZERORTC_INTEROP_NETNS";
+/// Longest a cell may take (the throughput cell at 64 MiB takes ~3 s).
+const SCENARIO_LIMIT: Duration = Duration::from_secs(60);
 
 fn out_dir() -> PathBuf {
     std::env::var_os("ZERORTC_INTEROP_OUT").map_or_else(
@@ -332,7 +334,12 @@ async fn run_matrix(peers: &[Kind], selected: &[&'static str]) -> i32 {
         }
         signaling.set_log(std::fs::File::create(logs.join("page.log")).ok());
         let t0 = Instant::now();
-        let mut remote = match Remote::start(kind, port, &logs, &tmp.join(kind.name())).await {
+        let profile = tmp.join(kind.name());
+        let start = Remote::start(kind, port, &logs, &profile);
+        let started = tokio::time::timeout(Duration::from_secs(90), start)
+            .await
+            .unwrap_or_else(|_| Err("did not start within 90 s".into()));
+        let mut remote = match started {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("{}: could not start: {e}", kind.name());
@@ -360,6 +367,7 @@ async fn run_matrix(peers: &[Kind], selected: &[&'static str]) -> i32 {
             }
         }
         let mut session = 0;
+        let mut timeouts = 0;
         for &scenario in selected {
             let t = Instant::now();
             signaling.log(&format!("===== {scenario}"));
@@ -375,12 +383,31 @@ async fn run_matrix(peers: &[Kind], selected: &[&'static str]) -> i32 {
                 sdps: Vec::new(),
                 scenario,
             };
-            let outcome =
-                tokio::time::timeout(Duration::from_secs(90), scenarios::run(scenario, &mut ctx))
-                    .await
-                    .unwrap_or_else(|_| Outcome::Fail("scenario timed out after 90 s".into()));
-            // After a timeout the session is still up: keep its logs too.
-            ctx.end().await;
+            let outcome = if timeouts >= 2 {
+                // A peer that stopped answering would cost 60 s a cell.
+                Outcome::Fail("not run: the peer timed out twice in a row".into())
+            } else {
+                match tokio::time::timeout(SCENARIO_LIMIT, scenarios::run(scenario, &mut ctx)).await
+                {
+                    Ok(outcome) => {
+                        timeouts = 0;
+                        outcome
+                    }
+                    Err(_) => {
+                        timeouts += 1;
+                        Outcome::Fail(format!(
+                            "scenario timed out after {} s",
+                            SCENARIO_LIMIT.as_secs()
+                        ))
+                    }
+                }
+            };
+            // After a timeout the session is still up: keep its logs too
+            // (if the peer still answers).
+            let _ = tokio::time::timeout(Duration::from_secs(10), ctx.end()).await;
+            if let Some(z) = ctx.z.take() {
+                ctx.zlogs.extend(z.stop());
+            }
             session = ctx.session;
             drop(capture);
             let zlog = logs.join(format!("{scenario}-zerortc.log"));

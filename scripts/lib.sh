@@ -91,3 +91,26 @@ ensure_pylibsrtp() {
     python3 -m pip install --quiet pylibsrtp 2>/dev/null \
         || python3 -m pip install --quiet --break-system-packages pylibsrtp
 }
+
+# ensure_aiortc : aiortc (PyPI), the third data channel peer of the interop
+# matrix (interop/tests/browsers.rs, interop/pages/aiortc-peer.py).
+ensure_aiortc() {
+    if python3 -c 'import aiortc' >/dev/null 2>&1; then
+        return 0
+    fi
+    command -v python3 >/dev/null 2>&1 || ensure_apt python3
+    python3 -m pip --version >/dev/null 2>&1 || ensure_apt python3-pip
+    say "installing aiortc with pip (data channel peer for the interop matrix)"
+    python3 -m pip install --quiet aiortc 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages aiortc
+}
+
+# ensure_interop_peers : everything the interop matrix starts: headless
+# Chromium + chromedriver, Firefox ESR + geckodriver (a crate), aiortc,
+# coturn (STUN scenario), tshark (captures of scripts/interop), and
+# unshare/ip for the loopback-only namespace.
+ensure_interop_peers() {
+    ensure_apt chromium chromium-driver firefox-esr coturn tshark iproute2 util-linux python3
+    ensure_cargo_tool geckodriver 0.37.1 geckodriver
+    ensure_aiortc
+}

@@ -10,5 +10,14 @@
 //!   coturn (directly and through an address-rewriting relay), and a dead
 //!   server timing out.
 //!
+//! - `tests/browsers.rs`: the data channel matrix — headless Chromium and
+//!   Firefox ESR over WebDriver (fantoccini) and aiortc, against a zerortc
+//!   `RTCPeerConnection` on a `UdpSocket` loop, in a loopback-only
+//!   namespace: either side offering, bulk reliable/unreliable/timed
+//!   channels, 16 channels, 256 KiB messages, trickle, ICE restart,
+//!   renegotiation, close, wrong fingerprint, STUN through coturn,
+//!   throughput (see `README.md`).
+//!
 //! `scripts/test` installs the peers (openssl, chromium, chromium-driver,
-//! coturn) and requires these tests to run, never to skip.
+//! firefox-esr, geckodriver, aiortc, coturn) and requires these tests to
+//! run, never to skip.

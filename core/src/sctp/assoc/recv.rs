@@ -234,11 +234,11 @@ impl Receiver {
             return Accepted::Duplicate;
         }
         // RFC 9260 §6.2: no room, no new data. One exception keeps a
-        // message larger than the window from deadlocking: the next
-        // in-sequence chunk is taken while the user holds nothing unread.
+        // message larger than the window, or complete messages waiting for
+        // it, from deadlocking: the next in-sequence chunk is taken while
+        // the user holds nothing unread.
         let used = self.held_bytes + self.ready_bytes;
-        let completes = tsn == self.cum_tsn.wrapping_add(1) && self.ready_bytes == 0;
-        if used + d.payload.len() > self.window && !completes {
+        if used + d.payload.len() > self.window && !self.takes_next_anyway(tsn) {
             return Accepted::Dropped;
         }
         if !self.make_room(tsn) {
@@ -435,6 +435,28 @@ impl Receiver {
         }
     }
 
+    /// Whether `tsn`, arriving with the window full, is taken all the
+    /// same: it is the next in-sequence TSN and the user holds nothing it
+    /// could read. Complete ordered messages waiting for an earlier SSN or
+    /// MID count in `ready_bytes` but cannot be read: when they fill the
+    /// window, the chunk they wait for must get in (only on this path, so
+    /// the walk over the waiting lists costs nothing in steady state).
+    fn takes_next_anyway(&self, tsn: u32) -> bool {
+        if tsn != self.cum_tsn.wrapping_add(1) {
+            return false;
+        }
+        let waiting: usize = self
+            .streams
+            .values()
+            .map(|s| {
+                let ssn: usize = s.waiting.iter().map(|(_, m)| m.data.len()).sum();
+                let mid: usize = s.waiting_mid.iter().map(|(_, m)| m.data.len()).sum();
+                ssn + mid
+            })
+            .sum();
+        self.ready_bytes <= waiting
+    }
+
     /// Called when the user took a message out of `ready`.
     pub(crate) fn delivered(&mut self, len: usize) {
         self.ready_bytes = self.ready_bytes.saturating_sub(len);
@@ -504,8 +526,7 @@ impl Receiver {
             return Accepted::Duplicate;
         }
         let used = self.held_bytes + self.ready_bytes;
-        let completes = tsn == self.cum_tsn.wrapping_add(1) && self.ready_bytes == 0;
-        if used + d.payload.len() > self.window && !completes {
+        if used + d.payload.len() > self.window && !self.takes_next_anyway(tsn) {
             return Accepted::Dropped;
         }
         if !self.make_room(tsn) {

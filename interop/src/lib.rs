@@ -21,3 +21,5 @@
 //! `scripts/test` installs the peers (openssl, chromium, chromium-driver,
 //! firefox-esr, geckodriver, aiortc, coturn) and requires these tests to
 //! run, never to skip.
+
+pub mod coturn;

@@ -36,13 +36,13 @@ mod scenarios;
 mod zpeer;
 
 use std::io::Write;
-use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use remote::{Kind, Remote};
 use scenarios::{Ctx, Outcome};
+use zerortc_interop::coturn::Coturn;
 
 const NETNS_ENV: &str = "ZERORTC_INTEROP_NETNS";
 /// Longest a cell may take (the throughput cell at 64 MiB takes ~3 s).
@@ -113,79 +113,6 @@ fn installed(kind: Kind) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// coturn on a free port of 127.0.0.1, killed when dropped.
-struct Coturn {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Coturn {
-    fn start(dir: &Path) -> Option<Coturn> {
-        let port = UdpSocket::bind("127.0.0.1:0")
-            .ok()?
-            .local_addr()
-            .ok()?
-            .port();
-        let child = Command::new("turnserver")
-            .args([
-                "-n",
-                "--listening-ip=127.0.0.1",
-                "--relay-ip=127.0.0.1",
-                &format!("--listening-port={port}"),
-                "--allow-loopback-peers",
-                "--no-cli",
-                "--no-tls",
-                "--no-dtls",
-                "--no-tcp",
-                "--no-rfc5780",
-                "--lt-cred-mech",
-                "--user=test:test",
-                "--realm=zerortc.test",
-                "--simple-log",
-            ])
-            .arg(format!(
-                "--pidfile={}",
-                dir.join("turnserver.pid").display()
-            ))
-            .arg(format!(
-                "--log-file={}",
-                dir.join("turnserver.log").display()
-            ))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()?;
-        let server = Coturn {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-        };
-        // Ready when it answers a Binding request.
-        let socket = UdpSocket::bind("127.0.0.1:0").ok()?;
-        socket
-            .set_read_timeout(Some(Duration::from_millis(50)))
-            .ok()?;
-        let mut request = vec![0, 1, 0, 0, 0x21, 0x12, 0xa4, 0x42];
-        request.extend_from_slice(&[7; 12]);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let mut buf = [0u8; 512];
-        while Instant::now() < deadline {
-            let _ = socket.send_to(&request, server.addr);
-            if socket.recv_from(&mut buf).is_ok() {
-                return Some(server);
-            }
-        }
-        None
-    }
-}
-
-impl Drop for Coturn {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// tshark on lo for one cell (`ZERORTC_INTEROP_PCAP=1`, set by
@@ -316,6 +243,8 @@ async fn run_matrix(peers: &[Kind], selected: &[&'static str]) -> i32 {
     let port = http::serve(signaling.clone());
     let coturn = if selected.contains(&"stun-coturn") {
         Coturn::start(&tmp)
+            .inspect_err(|e| eprintln!("coturn: {e}"))
+            .ok()
     } else {
         None
     };

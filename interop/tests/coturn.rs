@@ -19,8 +19,7 @@
 
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -30,18 +29,14 @@ use zerortc::ice::{
     CandidateAddress, CandidateType, IceAgent, IceConfig, IceEvent, IceGatheringState, IceStats,
 };
 use zerortc::stun::{Class, MessageType, MessageWriter, StunMessage, TransactionId};
+use zerortc_interop::coturn::Coturn;
 
 const LOCALHOST: Ipv4Addr = Ipv4Addr::LOCALHOST;
 
 /// Whether `turnserver` can run; fails the test when it cannot and it is
 /// required.
 fn coturn_available() -> bool {
-    let found = Command::new("turnserver")
-        .arg("--help")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok();
+    let found = Coturn::installed();
     if !found {
         let message = "turnserver (coturn) not found: the coturn interop test DID NOT RUN \
                        (apt-get install coturn)";
@@ -54,103 +49,9 @@ fn coturn_available() -> bool {
     found
 }
 
-/// A free UDP port on 127.0.0.1 (bound once, released for the server).
-fn free_udp_port() -> u16 {
-    UdpSocket::bind((LOCALHOST, 0))
-        .and_then(|s| s.local_addr())
-        .map(|a| a.port())
-        .expect("bind an ephemeral UDP port")
-}
-
-/// One `turnserver` process of this test; killed (by its own PID) and its
-/// directory removed on drop, whatever happened in the test.
-struct Coturn {
-    child: Child,
-    addr: SocketAddr,
-    dir: PathBuf,
-}
-
-impl Coturn {
-    fn start(name: &str) -> Coturn {
-        let port = free_udp_port();
-        let dir = std::env::temp_dir().join(format!(
-            "zerortc-coturn-{name}-{}-{port}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&dir).expect("temporary directory");
-        let child = Command::new("turnserver")
-            .args([
-                "-n",
-                "--listening-ip=127.0.0.1",
-                "--relay-ip=127.0.0.1",
-                &format!("--listening-port={port}"),
-                "--allow-loopback-peers",
-                "--no-cli",
-                "--no-tls",
-                "--no-dtls",
-                "--no-tcp",
-                "--no-rfc5780",
-                "--lt-cred-mech",
-                "--user=test:test",
-                "--realm=zerortc.test",
-                "--simple-log",
-            ])
-            .arg(format!(
-                "--pidfile={}",
-                dir.join("turnserver.pid").display()
-            ))
-            .arg(format!(
-                "--log-file={}",
-                dir.join("turnserver.log").display()
-            ))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start turnserver");
-        let server = Coturn {
-            child,
-            addr: SocketAddr::from((LOCALHOST, port)),
-            dir,
-        };
-        server.wait_ready();
-        server
-    }
-
-    /// Sends Binding requests until one is answered (coturn takes a moment
-    /// to open its sockets).
-    fn wait_ready(&self) {
-        let socket = UdpSocket::bind((LOCALHOST, 0)).expect("bind");
-        socket
-            .set_read_timeout(Some(Duration::from_millis(50)))
-            .expect("timeout");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let mut buf = [0u8; 512];
-        while Instant::now() < deadline {
-            let n = binding_request(&mut buf, TransactionId([0x42; 12]));
-            socket.send_to(&buf[..n], self.addr).expect("send");
-            if socket.recv_from(&mut buf).is_ok() {
-                return;
-            }
-        }
-        panic!(
-            "turnserver on {} did not answer within 10 s; log:\n{}",
-            self.addr,
-            std::fs::read_to_string(self.dir.join("turnserver.log")).unwrap_or_default()
-        );
-    }
-
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Coturn {
-    fn drop(&mut self) {
-        self.stop();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+/// coturn in a temporary directory of its own, removed with it.
+fn start_coturn(name: &str) -> Coturn {
+    Coturn::start_in_temp(name).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A plain Binding request (RFC 8489 §6.1: no credentials needed) with
@@ -166,7 +67,7 @@ fn binding_request_gets_our_address_in_xor_mapped_address() {
     if !coturn_available() {
         return;
     }
-    let server = Coturn::start("binding");
+    let server = start_coturn("binding");
     let socket = UdpSocket::bind((LOCALHOST, 0)).expect("bind");
     let local = socket.local_addr().expect("local address");
     socket
@@ -319,7 +220,7 @@ fn srflx_gathering_against_coturn() {
     if !coturn_available() {
         return;
     }
-    let server = Coturn::start("gather");
+    let server = start_coturn("gather");
 
     // Directly: coturn maps us to our own address (no NAT on loopback).
     let socket = UdpSocket::bind((LOCALHOST, 0)).expect("bind");
@@ -364,7 +265,7 @@ fn dead_server_times_out_cleanly() {
         return;
     }
     // A server that was answering, then died.
-    let mut server = Coturn::start("dead");
+    let mut server = start_coturn("dead");
     let dead = server.addr;
     server.stop();
 

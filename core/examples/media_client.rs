@@ -11,13 +11,12 @@
 //! Exits non-zero when a packet does not come back as sent, or after 10 s.
 
 #[path = "common/signaling.rs"]
-#[allow(dead_code)] // the client uses only `arg`
+#[allow(dead_code)] // a client uses `arg` and `post_offer`, not `serve`
 mod signaling;
 #[path = "common/udp_loop.rs"]
 mod udp_loop;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream, UdpSocket};
+use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 use zerortc::peer::{
@@ -27,22 +26,6 @@ use zerortc::peer::{
 use zerortc::rtp::{RtpHeader, RtpPacket};
 
 use udp_loop::Error;
-
-fn post_offer(server: SocketAddr, offer: &str) -> Result<String, Error> {
-    let mut stream = TcpStream::connect(server)?;
-    write!(
-        stream,
-        "POST /offer HTTP/1.1\r\nHost: {server}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{offer}",
-        offer.len()
-    )?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    let (head, body) = response.split_once("\r\n\r\n").ok_or("bad HTTP response")?;
-    if !head.starts_with("HTTP/1.1 200") {
-        return Err(format!("signaling failed: {head} {body}").into());
-    }
-    Ok(body.to_string())
-}
 
 fn main() -> Result<(), Error> {
     let http: SocketAddr = signaling::arg("--http", "127.0.0.1:8080").parse()?;
@@ -56,7 +39,7 @@ fn main() -> Result<(), Error> {
     let offer = pc.create_offer(RTCOfferOptions::default())?;
     pc.set_local_description(Instant::now(), offer)?;
     let offer = pc.local_description().ok_or("no local description")?.sdp;
-    let answer = post_offer(http, &offer)?;
+    let answer = signaling::post_offer(http, &offer)?;
     pc.set_remote_description(Instant::now(), RTCSessionDescription::answer(answer))?;
 
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -77,3 +77,26 @@ pub fn arg(name: &str, default: &str) -> String {
         .cloned()
         .unwrap_or_else(|| default.to_string())
 }
+
+/// The client side: POSTs `offer` to `http://{server}/offer` (plain HTTP/1.1
+/// over a `TcpStream`) and returns the answer SDP.
+#[allow(dead_code)] // the servers include this file too and never post
+pub fn post_offer(
+    server: SocketAddr,
+    offer: &str,
+) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(server)?;
+    write!(
+        stream,
+        "POST /offer HTTP/1.1\r\nHost: {server}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{offer}",
+        offer.len()
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let (head, body) = response.split_once("\r\n\r\n").ok_or("bad HTTP response")?;
+    if !head.starts_with("HTTP/1.1 200") {
+        return Err(format!("signaling failed: {head} {body}").into());
+    }
+    Ok(body.to_string())
+}

@@ -223,3 +223,126 @@ fn echo_server_echoes_every_message_byte_for_byte() {
         assoc.state()
     );
 }
+
+/// usrsctp's `tsctp` receiver (SCTP port 5001 over UDP encapsulation); its
+/// report is read from stdout when it exits. Killed by its PID on drop.
+struct Tsctp {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Tsctp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const TSCTP: &str = "/usr/lib/usrsctp/tsctp";
+/// SCTP port tsctp listens on by default.
+const TSCTP_SCTP_PORT: u16 = 5001;
+
+/// A throughput run: zerortc sends 2,000 messages of 1,000 bytes (2 MB)
+/// as fast as the association allows to usrsctp's `tsctp` receiver on
+/// 127.0.0.1; tsctp must count every message and byte, and the rate is
+/// printed (reported, never asserted: the machine is shared).
+#[test]
+fn tsctp_receives_a_throughput_run() {
+    if !usrsctp_available() {
+        return;
+    }
+    const COUNT: usize = 2_000;
+    const LEN: usize = 1_000;
+    let sock = UdpSocket::bind((LOCALHOST, 0)).expect("bind");
+    let our_port = sock.local_addr().expect("local address").port();
+    let port = free_udp_port();
+    let child = Command::new(TSCTP)
+        .args([
+            "-E",
+            &port.to_string(),
+            "-U",
+            &our_port.to_string(),
+            "-L",
+            "127.0.0.1",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start tsctp");
+    let mut server = Tsctp {
+        child,
+        addr: SocketAddr::from((LOCALHOST, port)),
+    };
+    let config = Config {
+        local_port: 5000,
+        remote_port: TSCTP_SCTP_PORT,
+        rto_initial: Duration::from_millis(200),
+        seed: 0x75c7_9001 ^ u64::from(our_port),
+        ..Config::default()
+    };
+    let mut assoc = Association::new(config, Instant::now());
+    assoc.connect(Instant::now());
+    assert!(
+        drive(
+            &sock,
+            server.addr,
+            &mut assoc,
+            Duration::from_secs(10),
+            |a| a.is_established()
+        ),
+        "no handshake with tsctp (state {:?})",
+        assoc.state()
+    );
+    let payload = vec![0x5au8; LEN];
+    let mut queued = 0usize;
+    let started = Instant::now();
+    let sent_all = drive(
+        &sock,
+        server.addr,
+        &mut assoc,
+        Duration::from_secs(60),
+        |a| {
+            while queued < COUNT
+                && a.send(Instant::now(), 0, 53, &payload, false, Reliability::Reliable)
+                    .is_ok()
+            {
+                queued += 1;
+            }
+            queued == COUNT && a.buffered_amount(0) == 0
+        },
+    );
+    let elapsed = started.elapsed();
+    assert!(sent_all, "{queued} of {COUNT} messages queued and acknowledged");
+    assoc.shutdown(Instant::now());
+    assert!(
+        drive(
+            &sock,
+            server.addr,
+            &mut assoc,
+            Duration::from_secs(10),
+            |a| a.state() == AssociationState::Closed
+        ),
+        "no graceful shutdown (state {:?})",
+        assoc.state()
+    );
+    // tsctp prints its report when the association ends; give it a moment.
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = server.child.kill();
+    let mut report = String::new();
+    if let Some(mut out) = server.child.stdout.take() {
+        use std::io::Read;
+        let _ = out.read_to_string(&mut report);
+    }
+    let mbit = (COUNT * LEN * 8) as f64 / elapsed.as_secs_f64() / 1e6;
+    let _ = writeln!(
+        std::io::stderr(),
+        "zerortc -> tsctp: {COUNT} x {LEN} B acknowledged in {:.2} s ({mbit:.0} Mbit/s)\ntsctp: {report}",
+        elapsed.as_secs_f64()
+    );
+    assert!(
+        report.contains(&COUNT.to_string()) && report.contains(&(COUNT * LEN).to_string()),
+        "tsctp's report does not count {COUNT} messages / {} bytes: {report:?}",
+        COUNT * LEN
+    );
+}

@@ -11,12 +11,15 @@
 //!    and byte.
 //! 2. a tsctp sender (`tsctp -l <size> -n <count> 127.0.0.1`) sends to a
 //!    second tsctp receiver: the usrsctp-to-usrsctp figure.
-//! 3. a tsctp sender sends to zerortc, which answers its INIT and counts
-//!    every message (size, PPID, stream) and byte until tsctp shuts the
-//!    association down.
+//! 3. a tsctp sender sends to zerortc, which answers its INIT, checks
+//!    every message (stream 0, PPID 0, the size, every byte tsctp's fill
+//!    byte) and counts messages and bytes until tsctp shuts the
+//!    association down; tsctp's summary must report the same count.
 //!
 //! Workloads: 1000-byte and 64 KiB messages, ordered and reliable, and
-//! 1000-byte unordered ones. The rates are printed with their ratios to
+//! 1000-byte unordered ones (about 10 MB each), each run as the three
+//! legs back to back. tsctp's messages are all alike, so the order of
+//! delivery is not checked here (the simulator tests do). The rates are printed with their ratios to
 //! usrsctp-to-usrsctp (wall clock, reported, never asserted: the machine is
 //! shared); the deadlines only guard against a hang. Run with
 //! `--nocapture` to see them (`--release` for an optimized zerortc).
@@ -32,7 +35,7 @@ use std::io::Write;
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
-use zerortc::sctp::{Association, AssociationState, Config, Event, Reliability};
+use zerortc::sctp::{Association, AssociationState, Config, Event, Message, Reliability};
 
 use common::{
     UsrsctpProgram, connect, drive, free_udp_port, test_socket, udp_drops, usrsctp_available,
@@ -43,6 +46,8 @@ const TSCTP: &str = "/usr/lib/usrsctp/tsctp";
 const TSCTP_SCTP_PORT: u16 = 5001;
 /// PPID zerortc sends with (WebRTC binary).
 const PPID: u32 = 53;
+/// The byte a tsctp sender fills its messages with.
+const TSCTP_FILL: u8 = b'b';
 /// Guard against a hang of one transfer; never reached when things work
 /// (a transfer takes well under a second to a few seconds here).
 const TRANSFER_BUDGET: Duration = Duration::from_secs(60);
@@ -280,6 +285,21 @@ fn receiver_counted(receiver: &UsrsctpProgram, n: usize, w: Workload, who: &str)
     report
 }
 
+/// What a tsctp sender puts in every message: stream 0, PPID 0, and
+/// `-l` bytes of `b'b'`. `None` when `m` is that.
+fn check_tsctp_message(m: &Message, len: usize) -> Option<String> {
+    if (m.stream_id, m.ppid) != (0, 0) {
+        return Some(format!("stream {} PPID {}", m.stream_id, m.ppid));
+    }
+    if m.data.len() != len {
+        return Some(format!("{} bytes", m.data.len()));
+    }
+    m.data
+        .iter()
+        .position(|&b| b != TSCTP_FILL)
+        .map(|i| format!("byte {i} is {:#04x}", m.data[i]))
+}
+
 /// What zerortc received from a tsctp sender.
 struct Received {
     messages: u64,
@@ -332,12 +352,9 @@ fn zerortc_receives(sock: &UdpSocket, sender: &UsrsctpProgram, w: Workload, seed
                 let now = Instant::now();
                 first.get_or_insert(now);
                 last = now;
-                if m.data.len() != w.len && bad.is_none() {
-                    bad = Some(format!(
-                        "message {} has {} bytes",
-                        got.messages,
-                        m.data.len()
-                    ));
+                if bad.is_none() {
+                    bad = check_tsctp_message(&m, w.len)
+                        .map(|e| format!("message {}: {e}", got.messages));
                 }
                 got.messages += 1;
                 got.bytes += m.data.len() as u64;
@@ -355,7 +372,7 @@ fn zerortc_receives(sock: &UdpSocket, sender: &UsrsctpProgram, w: Workload, seed
         w.count,
         assoc.state()
     );
-    assert_eq!(bad, None, "{}: a message of the wrong size", w.name());
+    assert_eq!(bad, None, "{}: a message not as tsctp sends it", w.name());
     got.seconds = first.map_or(0.0, |f| (last - f).as_secs_f64());
     got
 }
@@ -421,6 +438,26 @@ fn report_lines_parse() {
 }
 
 #[test]
+fn tsctp_message_check() {
+    let m = |stream_id, ppid, data: Vec<u8>| Message {
+        stream_id,
+        ppid,
+        unordered: false,
+        data,
+    };
+    assert_eq!(check_tsctp_message(&m(0, 0, vec![b'b'; 1000]), 1000), None);
+    assert!(check_tsctp_message(&m(0, 0, vec![b'b'; 999]), 1000).is_some());
+    assert!(check_tsctp_message(&m(1, 0, vec![b'b'; 1000]), 1000).is_some());
+    assert!(check_tsctp_message(&m(0, 53, vec![b'b'; 1000]), 1000).is_some());
+    let mut data = vec![b'b'; 1000];
+    data[999] = 0;
+    assert_eq!(
+        check_tsctp_message(&m(0, 0, data), 1000),
+        Some("byte 999 is 0x00".into())
+    );
+}
+
+#[test]
 fn tsctp_throughput_both_ways() {
     if !usrsctp_available(TSCTP) {
         return;
@@ -430,9 +467,74 @@ fn tsctp_throughput_both_ways() {
     let our_port = sock.local_addr().expect("local address").port();
     let seed = 0x75c7_9001 ^ u64::from(our_port);
     let mut out = std::io::stderr();
+    let _ = writeln!(out);
+    // One tsctp receiver for zerortc, one for the tsctp senders (which
+    // all encapsulate on `s_port`, one at a time); each workload runs its
+    // three legs back to back so the ratios compare neighbours in time.
+    let for_zerortc = start_receiver(our_port);
+    let s_port = free_udp_port();
+    let for_tsctp = start_receiver(s_port);
+    let mut rows = Vec::new();
+    for (i, &w) in WORKLOADS.iter().enumerate() {
+        let name = w.name();
+
+        // zerortc -> tsctp: a fresh association, shut down at the end.
+        let port = for_zerortc.addr.port();
+        let drops = udp_drops(port);
+        let (ours, retransmitted) = zerortc_sends(&sock, &for_zerortc, w, seed ^ i as u64);
+        let drops = udp_drops(port) - drops;
+        let report = receiver_counted(&for_zerortc, i + 1, w, "zerortc -> tsctp");
+        let sending = mbit(report.bytes, report.seconds);
+        let _ = writeln!(
+            out,
+            "  {name:>28}  zerortc -> tsctp:  {sending:7.1} (tsctp's clock; {:.1} from the first \
+             message queued to the last acknowledged; {retransmitted} chunks retransmitted, \
+             {drops} datagrams dropped at tsctp's socket)",
+            mbit(w.bytes(), ours)
+        );
+
+        // tsctp -> tsctp, the reference.
+        let port = for_tsctp.addr.port();
+        let drops = udp_drops(port);
+        let mut sender = start_sender(w, s_port, port);
+        let sent = sender_finished(&mut sender, w, "tsctp -> tsctp");
+        let report = receiver_counted(&for_tsctp, i + 1, w, "tsctp -> tsctp");
+        let reference = mbit(report.bytes, report.seconds);
+        let _ = writeln!(
+            out,
+            "  {name:>28}  tsctp   -> tsctp:  {reference:7.1} (receiver's clock; sender's {:.1}; \
+             {} datagrams dropped at the receiver's socket)",
+            mbit(w.bytes(), sent.2),
+            udp_drops(port) - drops
+        );
+
+        // tsctp -> zerortc.
+        let drops = udp_drops(our_port);
+        let mut sender = start_sender(w, free_udp_port(), our_port);
+        let got = zerortc_receives(&sock, &sender, w, seed ^ 0x100 ^ i as u64);
+        assert_eq!(
+            (got.messages, got.bytes),
+            (w.count as u64, w.bytes()),
+            "tsctp -> zerortc, {name}: zerortc received {} messages, {} bytes",
+            got.messages,
+            got.bytes
+        );
+        let sent = sender_finished(&mut sender, w, "tsctp -> zerortc");
+        let receiving = mbit(got.bytes, got.seconds);
+        let _ = writeln!(
+            out,
+            "  {name:>28}  tsctp   -> zerortc: {receiving:7.1} (zerortc's clock; sender's {:.1}; \
+             {} datagrams dropped at zerortc's socket)",
+            mbit(w.bytes(), sent.2),
+            udp_drops(our_port) - drops
+        );
+        rows.push((name, sending, reference, receiving));
+    }
+
     let _ = writeln!(
         out,
-        "\nthroughput over SCTP/UDP on 127.0.0.1 (Mbit/s; zerortc {} build)",
+        "\nthroughput over SCTP/UDP on 127.0.0.1, Mbit/s (zerortc {} build; every tsctp \
+         writes usrsctp's debug trace, ~800 bytes per packet)",
         if cfg!(debug_assertions) {
             "debug"
         } else {
@@ -440,93 +542,22 @@ fn tsctp_throughput_both_ways() {
         }
     );
 
-    // 1. zerortc -> tsctp, one association per workload.
-    let receiver = start_receiver(our_port);
-    let mut to_tsctp = Vec::new();
-    for (i, &w) in WORKLOADS.iter().enumerate() {
-        let drops = udp_drops(receiver.addr.port());
-        let (ours, retransmissions) = zerortc_sends(&sock, &receiver, w, seed ^ i as u64);
-        let drops = udp_drops(receiver.addr.port()) - drops;
-        let report = receiver_counted(&receiver, i + 1, w, "zerortc -> tsctp");
-        to_tsctp.push(report);
-        let _ = writeln!(
-            out,
-            "  zerortc -> tsctp  {:>28}: {:>7.1} (tsctp's clock; {:.1} first queued to last acked; \
-             {retransmissions} chunks retransmitted, {drops} datagrams dropped at tsctp's socket)",
-            w.name(),
-            mbit(report.bytes, report.seconds),
-            mbit(w.bytes(), ours)
-        );
-    }
-    drop(receiver);
-
-    // 2. tsctp -> tsctp, the reference.
-    // Every sender encapsulates on `s_port` (one at a time).
-    let s_port = free_udp_port();
-    let receiver = start_receiver(s_port);
-    let mut reference = Vec::new();
-    for (i, &w) in WORKLOADS.iter().enumerate() {
-        let drops = udp_drops(receiver.addr.port());
-        let mut sender = start_sender(w, s_port, receiver.addr.port());
-        let sent = sender_finished(&mut sender, w, "tsctp -> tsctp");
-        let report = receiver_counted(&receiver, i + 1, w, "tsctp -> tsctp");
-        reference.push((report, sent));
-        let _ = writeln!(
-            out,
-            "  tsctp   -> tsctp  {:>28}: {:>7.1} (tsctp receiver's clock; sender's {:.1}; \
-             {} datagrams dropped at the receiver's socket)",
-            w.name(),
-            mbit(report.bytes, report.seconds),
-            mbit(w.bytes(), sent.2),
-            udp_drops(receiver.addr.port()) - drops
-        );
-    }
-    drop(receiver);
-
-    // 3. tsctp -> zerortc.
-    let mut from_tsctp = Vec::new();
-    for (i, &w) in WORKLOADS.iter().enumerate() {
-        let drops = udp_drops(our_port);
-        let mut sender = start_sender(w, free_udp_port(), our_port);
-        let got = zerortc_receives(&sock, &sender, w, seed ^ 0x100 ^ i as u64);
-        assert_eq!(
-            (got.messages, got.bytes),
-            (w.count as u64, w.bytes()),
-            "tsctp -> zerortc, {}: zerortc received {} messages, {} bytes",
-            w.name(),
-            got.messages,
-            got.bytes
-        );
-        let sent = sender_finished(&mut sender, w, "tsctp -> zerortc");
-        from_tsctp.push((got.seconds, sent));
-        let _ = writeln!(
-            out,
-            "  tsctp   -> zerortc {:>27}: {:>7.1} (zerortc's clock; sender's {:.1}; \
-             {} datagrams dropped at zerortc's socket)",
-            w.name(),
-            mbit(got.bytes, got.seconds),
-            mbit(w.bytes(), sent.2),
-            udp_drops(our_port) - drops
-        );
-    }
-
     let _ = writeln!(
         out,
-        "  ratios to tsctp -> tsctp (receiver's clock, >1 = faster):"
+        "  {:>28}  {:>14}  {:>12}  {:>14}  {:>9}  {:>9}",
+        "Mbit/s", "zerortc->tsctp", "tsctp->tsctp", "tsctp->zerortc", "sending", "receiving"
     );
-    for (i, w) in WORKLOADS.iter().enumerate() {
-        let reference_rate = mbit(reference[i].0.bytes, reference[i].0.seconds);
+    for (name, sending, reference, receiving) in rows {
         let _ = writeln!(
             out,
-            "    {:>28}: zerortc sending {:.2}x, zerortc receiving {:.2}x",
-            w.name(),
-            mbit(to_tsctp[i].bytes, to_tsctp[i].seconds) / reference_rate,
-            mbit(w.bytes(), from_tsctp[i].0) / reference_rate
+            "  {name:>28}  {sending:>14.1}  {reference:>12.1}  {receiving:>14.1}  {:>8.2}x  {:>8.2}x",
+            sending / reference,
+            receiving / reference
         );
     }
     let _ = writeln!(
         out,
-        "  whole test: {:.1} s",
+        "  (ratios: zerortc's rate / tsctp->tsctp's; whole test {:.1} s)",
         started.elapsed().as_secs_f64()
     );
 }

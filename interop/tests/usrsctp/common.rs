@@ -62,7 +62,7 @@ pub fn test_socket() -> UdpSocket {
 /// One usrsctp example program of the test, killed by its PID on drop.
 ///
 /// Its standard output is drained by a thread as it comes: Debian's build
-/// of the examples prints usrsctp's debug trace there (about 750 bytes per
+/// of the examples prints usrsctp's debug trace there (about 800 bytes per
 /// packet). Left in an unread pipe, that trace fills the pipe's 64 KiB
 /// and blocks the program inside usrsctp — the "crawling" throughput run
 /// of the first attempt. Only the lines `keep` accepts are kept.

@@ -19,10 +19,12 @@
 //! Workloads: 1000-byte and 64 KiB messages, ordered and reliable, and
 //! 1000-byte unordered ones (about 10 MB each), each run as the three
 //! legs back to back. tsctp's messages are all alike, so the order of
-//! delivery is not checked here (the simulator tests do). The rates are printed with their ratios to
-//! usrsctp-to-usrsctp (wall clock, reported, never asserted: the machine is
-//! shared); the deadlines only guard against a hang. Run with
-//! `--nocapture` to see them (`--release` for an optimized zerortc).
+//! delivery is not checked here (the simulator tests do).
+//!
+//! The rates go to stderr (past libtest's capture, so CI logs have them)
+//! with their ratios to usrsctp-to-usrsctp: wall clock, reported, never
+//! asserted (the machine is shared); the deadlines only guard against a
+//! hang. `--release` gives an optimized zerortc.
 //!
 //! When `tsctp` is missing the test says so loudly and passes, unless
 //! `ZERORTC_REQUIRE_USRSCTP=1` (set by `scripts/test`) or `CI` is set:

@@ -828,6 +828,70 @@ fn slow_reader_stalls_the_sender_then_window_update_resumes() {
     }
 }
 
+/// Zero window probing (RFC 9260 §6.1 rule A): a reader that stops taking
+/// messages for ten minutes keeps its window closed far longer than
+/// Association.Max.Retrans timeouts last (11 backed-off RTOs, about 4
+/// minutes). The sender probes, the receiver answers every probe with a
+/// SACK that shows the closed window; those unanswered probes are not
+/// errors, so the association stays up, and they are not losses either:
+/// once the reader drains, the flow restarts without a collapsed
+/// congestion window. Heartbeats are off (their acks would reset the
+/// error counter and hide the first part).
+#[test]
+fn reader_paused_for_ten_minutes_keeps_the_association_and_its_pace() {
+    let hour = Duration::from_secs(3600);
+    let mut ca = config(92);
+    ca.heartbeat_interval = hour;
+    let mut cb = config(91);
+    cb.receive_window = 64 * 1024;
+    cb.heartbeat_interval = hour;
+    let (mut sim, mut a, mut b) = connected_pair_with(90, link(0.0), ca, cb);
+    b.paused = true;
+    let total = 200;
+    for i in 0..total {
+        a.assoc
+            .send(
+                sim.now(),
+                0,
+                53,
+                &pattern(i, 4000),
+                false,
+                Reliability::Reliable,
+            )
+            .unwrap();
+    }
+    let deadline = sim.now() + Duration::from_secs(600);
+    drive(&mut sim, &mut a, &mut b, deadline, |_, a, _| !a.connected());
+    assert!(
+        a.connected() && b.connected(),
+        "the sender gave up on a live peer with a closed window: {:?}",
+        a.events
+    );
+    assert!(a.assoc.send_buffer_used() > 0, "the window held the sender");
+    b.paused = false;
+    b.drain();
+    let resumed = sim.now();
+    let deadline = sim.now() + Duration::from_secs(60);
+    assert!(drive(&mut sim, &mut a, &mut b, deadline, |_, _, b| b
+        .messages
+        .len()
+        == total));
+    // Virtual time, deterministic. The probe goes again as soon as the
+    // window update shows room, and the ramp is a slow start up to the
+    // unchanged ssthresh: 0.9 s for the 184 messages left. When the
+    // probe's timeouts and its fast retransmit counted as losses
+    // (ssthresh halved down to 4 × MTU, then one MTU more per round
+    // trip), it took 1.6 s.
+    let took = sim.now() - resumed;
+    assert!(
+        took < Duration::from_millis(1200),
+        "{took:?} after the window opened"
+    );
+    for (i, m) in b.messages.iter().enumerate() {
+        assert_eq!(m.data, pattern(i, 4000));
+    }
+}
+
 /// Messages larger than the receive window still get through (the next
 /// in-sequence chunk is always accepted while nothing unread is held).
 #[test]

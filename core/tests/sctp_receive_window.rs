@@ -12,6 +12,9 @@
 //! its own datagrams (EAGAIN on its UDP socket) during a burst; a zerortc
 //! sender does not fill the window that tightly, so the packets are
 //! written here by hand.
+//!
+//! Also here: a chunk dropped for a full window is acknowledged at once
+//! (what a zero-window prober waits for).
 
 use std::time::Instant;
 
@@ -133,4 +136,56 @@ fn retransmission_of_a_lost_fragment_is_taken_when_waiting_messages_fill_the_win
          the association would never deliver again"
     );
     assert_eq!(got, want);
+}
+
+/// RFC 9260 §6.2: a DATA chunk dropped because the window is full is
+/// answered at once by a SACK that shows the closed window and leaves the
+/// chunk out — not after the delayed-ack timer. That SACK is how a
+/// zero-window prober (usrsctp, zerortc) tells "the window is still
+/// closed" from "the peer is gone": without it, the probe's
+/// retransmission timer fires first and counts as a timeout.
+#[test]
+fn a_chunk_dropped_for_a_full_window_is_acknowledged_at_once() {
+    let (mut a, mut b, now) = pair();
+    a.send(now, 1, PPID_BINARY, b"first", false, Reliability::Reliable)
+        .unwrap();
+    let mut buf = [0u8; 1500];
+    let n = a.poll_transmit(now, &mut buf).unwrap();
+    b.handle_receive(now, &buf[..n]).unwrap();
+    let tag = u32::from_be_bytes(buf[4..8].try_into().unwrap());
+    let first_tsn = u32::from_be_bytes(buf[16..20].try_into().unwrap());
+
+    // The user reads nothing: 5 + 8 × 1000 bytes unread of 8192.
+    let t0 = first_tsn.wrapping_add(1);
+    for i in 0..8u16 {
+        let tsn = t0.wrapping_add(u32::from(i));
+        let m = data(tag, tsn, 1 + i, FLAG_BEGIN | FLAG_END, &[i as u8; 1000]);
+        b.handle_receive(now, &m).unwrap();
+    }
+    // Every SACK so far out, the delayed one included.
+    let later = now + std::time::Duration::from_secs(1);
+    b.handle_timeout(later);
+    while b.poll_transmit(later, &mut buf).is_some() {}
+
+    // One more in-sequence message: no room, dropped.
+    let last_accepted = t0.wrapping_add(7);
+    let m = data(
+        tag,
+        t0.wrapping_add(8),
+        9,
+        FLAG_BEGIN | FLAG_END,
+        &[9; 1000],
+    );
+    b.handle_receive(later, &m).unwrap();
+    let n = b
+        .poll_transmit(later, &mut buf)
+        .expect("a SACK at once for the dropped chunk");
+    let sack = &buf[12..n];
+    assert_eq!(sack[0], 3, "a SACK chunk");
+    let cum = u32::from_be_bytes(sack[4..8].try_into().unwrap());
+    let a_rwnd = u32::from_be_bytes(sack[8..12].try_into().unwrap());
+    assert_eq!(cum, last_accepted, "the dropped chunk is not acknowledged");
+    assert_eq!(a_rwnd, 8192 - 8005, "the closed window");
+    // The messages were kept.
+    assert_eq!(messages(&mut b).len(), 9);
 }

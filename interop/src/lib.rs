@@ -9,6 +9,10 @@
 //! - `tests/coturn.rs`: STUN binding and server-reflexive gathering against
 //!   coturn (directly and through an address-rewriting relay), and a dead
 //!   server timing out.
+//! - `tests/usrsctp.rs`, `tests/tsctp.rs`: usrsctp's example programs over
+//!   SCTP-over-UDP encapsulation (RFC 6951): `echo_server` echoes 300
+//!   messages; throughput runs with `tsctp` in both directions, tsctp to
+//!   tsctp as the reference.
 //!
 //! - `tests/browsers.rs`: the data channel matrix — headless Chromium and
 //!   Firefox ESR over WebDriver (fantoccini) and aiortc, against a zerortc
@@ -19,7 +23,7 @@
 //!   throughput (see `README.md`).
 //!
 //! `scripts/test` installs the peers (openssl, chromium, chromium-driver,
-//! firefox-esr, geckodriver, aiortc, coturn) and requires these tests to
-//! run, never to skip.
+//! firefox-esr, geckodriver, aiortc, coturn, usrsctp's examples) and
+//! requires these tests to run, never to skip.
 
 pub mod coturn;

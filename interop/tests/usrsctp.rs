@@ -12,147 +12,50 @@
 //! (`scripts/test` installs `libusrsctp-examples` and sets
 //! `ZERORTC_REQUIRE_USRSCTP=1`.)
 
-use std::io::Write;
-use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+#[path = "usrsctp/common.rs"]
+mod common;
+
 use std::time::{Duration, Instant};
 
 use zerortc::sctp::{Association, AssociationState, Config, Event, Reliability};
 
+use common::{UsrsctpProgram, connect, drive, free_udp_port, test_socket, usrsctp_available};
+
 const ECHO_SERVER: &str = "/usr/lib/usrsctp/echo_server";
 /// SCTP port echo_server listens on (the echo service).
 const ECHO_SCTP_PORT: u16 = 7;
-const LOCALHOST: Ipv4Addr = Ipv4Addr::LOCALHOST;
 
-/// Whether `echo_server` is installed; fails the test when it is not and
-/// it is required.
-fn usrsctp_available() -> bool {
-    let found = Path::new(ECHO_SERVER).exists();
-    if !found {
-        let message = "usrsctp's echo_server not found: the usrsctp interop test DID NOT RUN \
-                       (apt-get install libusrsctp-examples)";
-        let required = std::env::var_os("ZERORTC_REQUIRE_USRSCTP").is_some_and(|v| v == "1")
-            || std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0");
-        assert!(!required, "{message}");
-        // Straight to the stderr handle: libtest captures `eprintln!`.
-        let _ = writeln!(std::io::stderr(), "\n*** WARNING: {message} ***\n");
-    }
-    found
-}
-
-/// A free UDP port on 127.0.0.1 (bound once, released for the server).
-fn free_udp_port() -> u16 {
-    UdpSocket::bind((LOCALHOST, 0))
-        .and_then(|s| s.local_addr())
-        .map(|a| a.port())
-        .expect("bind an ephemeral UDP port")
-}
-
-/// The `echo_server` process of this test; killed by its PID on drop.
-struct EchoServer {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl EchoServer {
-    /// Starts echo_server encapsulating on a free port and sending to
-    /// `our_port`.
-    fn start(our_port: u16) -> EchoServer {
-        let port = free_udp_port();
-        let child = Command::new(ECHO_SERVER)
-            .args([port.to_string(), our_port.to_string()])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start echo_server");
-        EchoServer {
-            child,
-            addr: SocketAddr::from((LOCALHOST, port)),
-        }
-    }
-}
-
-impl Drop for EchoServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Moves packets between the association and the socket (real clock)
-/// until `done` holds or `budget` runs out. Returns whether `done` held.
-fn drive(
-    sock: &UdpSocket,
-    peer: SocketAddr,
-    assoc: &mut Association,
-    budget: Duration,
-    mut done: impl FnMut(&mut Association) -> bool,
-) -> bool {
-    let start = Instant::now();
-    let mut out = [0u8; 1500];
-    let mut inp = [0u8; 65536];
-    loop {
-        let now = Instant::now();
-        while let Some(n) = assoc.poll_transmit(now, &mut out) {
-            sock.send_to(&out[..n], peer).expect("send to echo_server");
-        }
-        if done(assoc) {
-            return true;
-        }
-        if now - start > budget {
-            return false;
-        }
-        let wait = assoc
-            .poll_timeout()
-            .map(|t| t.saturating_duration_since(now))
-            .unwrap_or(Duration::from_millis(50))
-            .clamp(Duration::from_micros(100), Duration::from_millis(50));
-        sock.set_read_timeout(Some(wait)).expect("read timeout");
-        if let Ok((n, from)) = sock.recv_from(&mut inp)
-            && from == peer
-        {
-            assoc
-                .handle_receive(Instant::now(), &inp[..n])
-                .expect("usrsctp's packet is valid");
-        }
-        let now = Instant::now();
-        if assoc.poll_timeout().is_some_and(|t| t <= now) {
-            assoc.handle_timeout(now);
-        }
-    }
+/// Starts echo_server encapsulating on a free port and sending to
+/// `our_port`.
+fn start_echo_server(our_port: u16) -> UsrsctpProgram {
+    let port = free_udp_port();
+    UsrsctpProgram::start(
+        ECHO_SERVER,
+        &[port.to_string(), our_port.to_string()],
+        port,
+        |_| false,
+    )
 }
 
 #[test]
 fn echo_server_echoes_every_message_byte_for_byte() {
-    if !usrsctp_available() {
+    if !usrsctp_available(ECHO_SERVER) {
         return;
     }
-    let sock = UdpSocket::bind((LOCALHOST, 0)).expect("bind");
+    let sock = test_socket();
     let our_port = sock.local_addr().expect("local address").port();
-    let server = EchoServer::start(our_port);
-    let config = Config {
-        local_port: 5000,
-        remote_port: ECHO_SCTP_PORT,
-        // echo_server needs a moment to start: retry the INIT soon.
-        rto_initial: Duration::from_millis(200),
-        seed: 0x05c7_9001 ^ u64::from(our_port),
-        ..Config::default()
-    };
-    let mut assoc = Association::new(config, Instant::now());
-    assoc.connect(Instant::now());
-    assert!(
-        drive(
-            &sock,
-            server.addr,
-            &mut assoc,
-            Duration::from_secs(10),
-            |a| { a.is_established() }
-        ),
-        "no handshake with echo_server (state {:?})",
-        assoc.state()
-    );
+    let server = start_echo_server(our_port);
+    let mut assoc = connect(&sock, server.addr, Duration::from_secs(10), |attempt| {
+        let config = Config {
+            local_port: 5000,
+            remote_port: ECHO_SCTP_PORT,
+            // echo_server needs a moment to start: retry the INIT soon.
+            rto_initial: Duration::from_millis(200),
+            seed: 0x05c7_9001 ^ u64::from(our_port) ^ (attempt << 32),
+            ..Config::default()
+        };
+        Association::new(config, Instant::now())
+    });
     assert_eq!(assoc.poll_event(), Some(Event::Connected));
 
     // echo_server reads into a 10 KiB buffer (larger messages would come

@@ -50,7 +50,7 @@ use self::cookie::{
 use self::pool::BufferPool;
 use self::recv::{Accepted, MAX_DUP_TSNS, MAX_GAP_BLOCKS, Receiver};
 use self::rto::{RtoEstimator, tsn_le};
-use self::send::{MAX_FORWARD_STREAMS, Sender};
+use self::send::{MAX_FORWARD_STREAMS, Sender, T3Expiry};
 use super::chunk::{ChunkView, InitChunk, chunk_type};
 use super::error::SctpError;
 use super::packet::{CommonHeader, RawChunk, SctpPacket, UnknownAction};
@@ -547,11 +547,11 @@ impl Association {
             .and_then(|s| s.t3)
             .is_some_and(|t| t <= now)
         {
-            let fired = match self.sender.as_mut() {
+            let expiry = match self.sender.as_mut() {
                 Some(s) => s.on_t3(now, &mut self.rto),
-                None => false,
+                None => T3Expiry::Idle,
             };
-            if fired && self.count_error() {
+            if expiry == T3Expiry::Timeout && self.count_error() {
                 return;
             }
         }

@@ -89,7 +89,10 @@ impl Association {
                         continue;
                     }
                     if let Some(r) = self.receiver.as_mut() {
-                        if r.on_data(&d, &mut self.pool) == Accepted::Duplicate {
+                        // A duplicate, or a chunk dropped for want of room
+                        // (RFC 9260 §6.2: the SACK showing the closed window
+                        // goes at once), is acknowledged without delay.
+                        if r.on_data(&d, &mut self.pool) != Accepted::New {
                             immediate = true;
                         }
                         self.events.extend(r.ready.drain(..).map(Event::Message));
@@ -173,7 +176,10 @@ impl Association {
                         continue;
                     }
                     if let Some(r) = self.receiver.as_mut() {
-                        if r.on_i_data(&d, &mut self.pool) == Accepted::Duplicate {
+                        // A duplicate, or a chunk dropped for want of room
+                        // (RFC 9260 §6.2: the SACK showing the closed window
+                        // goes at once), is acknowledged without delay.
+                        if r.on_i_data(&d, &mut self.pool) != Accepted::New {
                             immediate = true;
                         }
                         self.events.extend(r.ready.drain(..).map(Event::Message));

@@ -2,7 +2,9 @@
 //! unsent chunks, the retransmission queue, SACK processing, congestion
 //! control (RFC 9260 §7.2: slow start, congestion avoidance, fast
 //! retransmit and fast recovery), the T3-rtx timer, flow control against
-//! the peer's window, and partial reliability (RFC 3758: abandoning by
+//! the peer's window with zero window probing (§6.1 rule A: probes that a
+//! live peer answers with a closed window are neither errors nor losses),
+//! and partial reliability (RFC 3758: abandoning by
 //! retransmission count or lifetime, the advanced peer ack point).
 
 use std::collections::VecDeque;
@@ -180,8 +182,30 @@ pub(crate) struct Sender {
     pub(crate) low_events: VecDeque<u16>,
     /// T3-rtx deadline.
     pub(crate) t3: Option<Instant>,
+    /// The a_rwnd of the peer's latest SACK (or INIT / INIT-ACK).
+    last_a_rwnd: usize,
+    /// A SACK arrived since the T3-rtx timer was started or last fired:
+    /// the peer is alive (RFC 9260 §6.1 rule A, zero window probes).
+    sack_since_t3: bool,
+    /// TSN of the unacknowledged zero window probe: the chunk sent while
+    /// the peer's window had no room for it.
+    probe_tsn: Option<u32>,
     /// Retransmitted chunks (a statistic).
     pub(crate) retransmissions: u64,
+}
+
+/// What an expiry of the T3-rtx timer was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum T3Expiry {
+    /// Nothing was outstanding.
+    Idle,
+    /// A retransmission timeout (RFC 9260 §6.3.3): counts toward the
+    /// association's error limit.
+    Timeout,
+    /// An unanswered zero window probe while the peer keeps acknowledging
+    /// with a closed window (RFC 9260 §6.1 rule A): not an error, and not
+    /// congestion.
+    ZeroWindowProbe,
 }
 
 impl Sender {
@@ -216,6 +240,9 @@ impl Sender {
             forward_tsn_due: false,
             low_events: VecDeque::new(),
             t3: None,
+            last_a_rwnd: peer_rwnd as usize,
+            sack_since_t3: false,
+            probe_tsn: None,
             retransmissions: 0,
         }
     }
@@ -489,7 +516,11 @@ impl Sender {
                 }
             }
         }
+        if let Some(probe) = self.probe_tsn {
+            self.on_window_with_probe(probe, a_rwnd as usize);
+        }
         self.peer_rwnd = (a_rwnd as usize).saturating_sub(self.flight);
+        self.last_a_rwnd = a_rwnd as usize;
         self.advance_ack_point();
         // RFC 3758 §3.5 C3: the peer is still behind the advanced ack point.
         if tsn_lt(self.cum_ack, self.adv_ack_point) {
@@ -499,9 +530,47 @@ impl Sender {
         if !self.needs_t3() {
             self.t3 = None;
         } else if cum_advanced || self.t3.is_none() {
-            self.t3 = now.checked_add(rto.rto());
+            self.start_t3(now, rto);
+        } else {
+            // The peer answered while the timer runs.
+            self.sack_since_t3 = true;
         }
         out
+    }
+
+    /// A SACK while a zero window probe is unacknowledged: once the peer's
+    /// window has room for it, the probe is sent again at once. A receiver
+    /// with a closed window drops the probe (RFC 9260 §6.2); left alone it
+    /// would come back only by fast retransmit, after the new data the
+    /// window update lets out, and with the congestion response of a loss
+    /// it is not.
+    fn on_window_with_probe(&mut self, probe: u32, a_rwnd: usize) {
+        let Some(c) = self
+            .index_of(probe)
+            .and_then(|i| self.outstanding.get_mut(i))
+        else {
+            // Acknowledged (or abandoned) and released.
+            self.probe_tsn = None;
+            return;
+        };
+        if c.state != State::InFlight {
+            if c.state != State::Retransmit {
+                self.probe_tsn = None;
+            }
+            return;
+        }
+        if a_rwnd >= c.data.len() {
+            c.state = State::Retransmit;
+            self.flight = self.flight.saturating_sub(c.data.len());
+            self.rtx_marked += 1;
+            self.probe_tsn = None;
+        }
+    }
+
+    /// (Re)starts the T3-rtx timer.
+    fn start_t3(&mut self, now: Instant, rto: &RtoEstimator) {
+        self.t3 = now.checked_add(rto.rto());
+        self.sack_since_t3 = false;
     }
 
     /// True while something unacknowledged needs the T3-rtx timer: data in
@@ -511,24 +580,43 @@ impl Sender {
         self.flight > 0 || self.rtx_marked > 0 || tsn_lt(self.cum_ack, self.adv_ack_point)
     }
 
-    /// The T3-rtx timer fired (RFC 9260 §6.3.3, §7.2.3). Returns false
-    /// when nothing was outstanding.
-    pub(crate) fn on_t3(&mut self, now: Instant, rto: &mut RtoEstimator) -> bool {
+    /// The T3-rtx timer fired (RFC 9260 §6.3.3, §7.2.3).
+    pub(crate) fn on_t3(&mut self, now: Instant, rto: &mut RtoEstimator) -> T3Expiry {
         self.t3 = None;
+        let peer_answered = std::mem::take(&mut self.sack_since_t3);
         if !self.needs_t3() {
-            return false;
+            return T3Expiry::Idle;
         }
         if self.flight == 0 && self.rtx_marked == 0 {
             // Only a FORWARD-TSN is unacknowledged: send it again.
             self.forward_tsn_due = true;
             rto.back_off();
             self.t3 = now.checked_add(rto.rto());
-            return true;
+            return T3Expiry::Timeout;
         }
-        self.ssthresh = (self.cwnd / 2).max(4 * self.mtu);
-        self.cwnd = self.mtu;
+        // A zero window probe (RFC 9260 §6.1 rule A): the peer's last SACK
+        // left no room for the oldest chunk in flight, and SACKs keep
+        // coming. The receiver may keep its window closed for as long as
+        // its reader sleeps: the probe goes again at exponentially growing
+        // intervals, without counting as an error and without the
+        // congestion response of a loss; cwnd only decays as on an idle
+        // path (§7.2.1), ssthresh stays, so the flow restarts at speed
+        // once the window opens.
+        let window_closed = self
+            .outstanding
+            .iter()
+            .find(|c| c.state == State::InFlight)
+            .is_some_and(|c| self.last_a_rwnd < c.data.len());
+        let expiry = if window_closed && peer_answered {
+            self.cwnd = (self.cwnd / 2).max(4 * self.mtu);
+            T3Expiry::ZeroWindowProbe
+        } else {
+            self.ssthresh = (self.cwnd / 2).max(4 * self.mtu);
+            self.cwnd = self.mtu;
+            self.fast_recovery_exit = None;
+            T3Expiry::Timeout
+        };
         self.pba = 0;
-        self.fast_recovery_exit = None;
         rto.back_off();
         for c in self.outstanding.iter_mut() {
             if c.state == State::InFlight {
@@ -541,7 +629,7 @@ impl Sender {
         if tsn_lt(self.cum_ack, self.adv_ack_point) {
             self.forward_tsn_due = true;
         }
-        true
+        expiry
     }
 
     fn abandon_message(&mut self, stream: u16, msg: u64) {
@@ -703,7 +791,7 @@ impl Sender {
                 self.retransmissions += 1;
                 wrote = true;
                 if self.t3.is_none() {
-                    self.t3 = now.checked_add(rto.rto());
+                    self.start_t3(now, rto);
                 }
             }
             if wrote {
@@ -724,7 +812,10 @@ impl Sender {
                 break;
             }
             let len = c.data.len();
-            if self.peer_rwnd < len && self.flight > 0 {
+            // Rule A of RFC 9260 §6.1: with nothing in flight, one chunk
+            // goes even into a closed window (a zero window probe).
+            let probe = self.peer_rwnd < len;
+            if probe && self.flight > 0 {
                 break;
             }
             if c.wire_len(header) > w.remaining() {
@@ -754,6 +845,9 @@ impl Sender {
             c.mid = stream.cur_mid;
             c.tsn = self.next_tsn;
             self.next_tsn = self.next_tsn.wrapping_add(1);
+            if probe {
+                self.probe_tsn = Some(c.tsn);
+            }
             // Cannot fail: room was checked above.
             let _ = c.write(w, i_data);
             c.state = State::InFlight;
@@ -766,7 +860,7 @@ impl Sender {
             self.unbuffer(stream_id, len);
             wrote = true;
             if self.t3.is_none() {
-                self.t3 = now.checked_add(rto.rto());
+                self.start_t3(now, rto);
             }
         }
         wrote
@@ -782,6 +876,7 @@ impl Sender {
         self.rtx_marked = 0;
         self.total_bytes = 0;
         self.t3 = None;
+        self.probe_tsn = None;
         for s in self.streams.values_mut() {
             s.buffered = 0;
         }

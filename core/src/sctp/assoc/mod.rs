@@ -28,6 +28,7 @@
 
 mod config;
 mod cookie;
+mod ordered;
 mod pool;
 mod queue;
 mod recv;

@@ -8,8 +8,9 @@ use std::collections::VecDeque;
 use arrayvec::ArrayVec;
 
 use super::super::chunk::{DataChunk, FLAG_BEGIN, FLAG_END, FLAG_UNORDERED, IDataChunk};
+use super::ordered::{OrderedQueue, SerialNumber};
 use super::pool::BufferPool;
-use super::rto::{ssn_lt, tsn_le, tsn_lt};
+use super::rto::{tsn_le, tsn_lt};
 use super::stream_map::StreamMap;
 
 /// TSNs tracked above the lowest slot in use at most (chunks beyond are
@@ -60,13 +61,10 @@ enum Slot {
 
 #[derive(Debug, Default)]
 struct InStream {
-    next_ssn: u16,
-    /// Complete ordered messages waiting for an earlier SSN, sorted by SSN.
-    waiting: Vec<(u16, Message)>,
-    /// Next ordered MID (I-DATA).
-    next_mid: u32,
-    /// Complete ordered I-DATA messages waiting for an earlier MID.
-    waiting_mid: Vec<(u32, Message)>,
+    /// Ordered DATA messages, by SSN.
+    ssn: OrderedQueue<u16>,
+    /// Ordered I-DATA messages, by MID.
+    mid: OrderedQueue<u32>,
 }
 
 /// An I-DATA message being reassembled (RFC 8260: fragments are found by
@@ -83,11 +81,6 @@ struct Partial {
     /// (FSN, bytes) in arrival order.
     fragments: Vec<(u32, Vec<u8>)>,
     bytes: usize,
-}
-
-/// Serial comparison of 32-bit MIDs: true when `a` comes before `b`.
-fn mid_lt(a: u32, b: u32) -> bool {
-    (a.wrapping_sub(b) as i32) < 0
 }
 
 /// What the receiver did with one DATA chunk.
@@ -405,34 +398,7 @@ impl Receiver {
             return;
         }
         let stream = self.streams.entry(m.stream_id).or_default();
-        if ssn != stream.next_ssn {
-            if ssn_lt(ssn, stream.next_ssn) {
-                // A stale SSN (sender bug or reset race): deliver as is
-                // rather than hold it forever.
-                self.ready.push_back(m);
-                return;
-            }
-            let at = stream.waiting.partition_point(|(s, _)| ssn_lt(*s, ssn));
-            stream.waiting.insert(at, (ssn, m));
-            return;
-        }
-        stream.next_ssn = ssn.wrapping_add(1);
-        self.ready.push_back(m);
-        Self::drain_waiting(stream, &mut self.ready);
-    }
-
-    fn drain_waiting(stream: &mut InStream, ready: &mut VecDeque<Message>) {
-        while stream
-            .waiting
-            .first()
-            .is_some_and(|(s, _)| *s == stream.next_ssn || ssn_lt(*s, stream.next_ssn))
-        {
-            let (s, m) = stream.waiting.remove(0);
-            if !ssn_lt(s, stream.next_ssn) {
-                stream.next_ssn = s.wrapping_add(1);
-            }
-            ready.push_back(m);
-        }
+        stream.ssn.deliver(ssn, m, &mut self.ready);
     }
 
     /// Whether `tsn`, arriving with the window full, is taken all the
@@ -448,11 +414,7 @@ impl Receiver {
         let waiting: usize = self
             .streams
             .values()
-            .map(|s| {
-                let ssn: usize = s.waiting.iter().map(|(_, m)| m.data.len()).sum();
-                let mid: usize = s.waiting_mid.iter().map(|(_, m)| m.data.len()).sum();
-                ssn + mid
-            })
+            .map(|s| s.ssn.waiting_bytes() + s.mid.waiting_bytes())
             .sum();
         self.ready_bytes <= waiting
     }
@@ -494,10 +456,7 @@ impl Receiver {
         }
         for (stream_id, ssn) in skipped {
             let stream = self.streams.entry(stream_id).or_default();
-            if !ssn_lt(ssn, stream.next_ssn) {
-                stream.next_ssn = ssn.wrapping_add(1);
-            }
-            Self::drain_waiting(stream, &mut self.ready);
+            stream.ssn.skip_through(ssn, &mut self.ready);
         }
     }
 
@@ -505,15 +464,15 @@ impl Receiver {
     pub(crate) fn reset_streams(&mut self, streams: impl Iterator<Item = u16>, all: bool) {
         if all {
             for s in self.streams.values_mut() {
-                s.next_ssn = 0;
-                s.next_mid = 0;
+                s.ssn.reset();
+                s.mid.reset();
             }
             return;
         }
         for id in streams {
             let s = self.streams.entry(id).or_default();
-            s.next_ssn = 0;
-            s.next_mid = 0;
+            s.ssn.reset();
+            s.mid.reset();
         }
     }
 
@@ -625,32 +584,7 @@ impl Receiver {
             return;
         }
         let stream = self.streams.entry(m.stream_id).or_default();
-        if mid != stream.next_mid {
-            if mid_lt(mid, stream.next_mid) {
-                self.ready.push_back(m);
-                return;
-            }
-            let at = stream.waiting_mid.partition_point(|(x, _)| mid_lt(*x, mid));
-            stream.waiting_mid.insert(at, (mid, m));
-            return;
-        }
-        stream.next_mid = mid.wrapping_add(1);
-        self.ready.push_back(m);
-        Self::drain_waiting_mid(stream, &mut self.ready);
-    }
-
-    fn drain_waiting_mid(stream: &mut InStream, ready: &mut VecDeque<Message>) {
-        while stream
-            .waiting_mid
-            .first()
-            .is_some_and(|(x, _)| !mid_lt(stream.next_mid, *x))
-        {
-            let (x, m) = stream.waiting_mid.remove(0);
-            if !mid_lt(x, stream.next_mid) {
-                stream.next_mid = x.wrapping_add(1);
-            }
-            ready.push_back(m);
-        }
+        stream.mid.deliver(mid, m, &mut self.ready);
     }
 
     /// I-FORWARD-TSN (RFC 8260 §2.3.1): moves the cumulative ack, drops
@@ -670,7 +604,7 @@ impl Receiver {
                     && if unordered {
                         p.mid == mid
                     } else {
-                        !mid_lt(mid, p.mid)
+                        !mid.precedes(p.mid)
                     };
                 if skipped {
                     let mut p = self.partials.swap_remove(i);
@@ -684,10 +618,7 @@ impl Receiver {
             }
             if !unordered {
                 let stream = self.streams.entry(stream_id).or_default();
-                if !mid_lt(mid, stream.next_mid) {
-                    stream.next_mid = mid.wrapping_add(1);
-                }
-                Self::drain_waiting_mid(stream, &mut self.ready);
+                stream.mid.skip_through(mid, &mut self.ready);
             }
         }
     }

@@ -21,6 +21,7 @@
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
+use zerortc_benches::peers_peer::str0m::Str0mPair;
 use zerortc_benches::peers_peer::{
     PEER_MESSAGE_SIZES, PEER_STACKS, PeerCase, PeerSetups, PeerWorkload,
 };
@@ -62,9 +63,20 @@ fn interleaved(
 
 /// One output line: each stack's figure, the peers' ratios to zerortc.
 fn report(label: &str, key: &str, results: &[(f64, f64)], show: impl Fn(f64) -> String) {
+    report_named(&PEER_STACKS, label, key, results, show);
+}
+
+/// [`report`] for the stacks `names` (zerortc first).
+fn report_named(
+    names: &[&str],
+    label: &str,
+    key: &str,
+    results: &[(f64, f64)],
+    show: impl Fn(f64) -> String,
+) {
     let ours = results[0];
     let mut line = format!("{label:<28}");
-    for (name, (best, median)) in PEER_STACKS.iter().zip(results) {
+    for (name, (best, median)) in names.iter().zip(results) {
         line.push_str(&format!("  {name} {} ({})", show(*best), show(*median)));
         if *name != "zerortc" {
             line.push_str(&format!(
@@ -77,7 +89,7 @@ fn report(label: &str, key: &str, results: &[(f64, f64)], show: impl Fn(f64) -> 
     println!("{line}");
     println!(
         "ZERORTC_PEERS {{\"figure\":\"{key}\",{}}}",
-        PEER_STACKS
+        names
             .iter()
             .zip(results)
             .map(|(name, (best, median))| format!(
@@ -116,29 +128,36 @@ fn main() {
         );
     }
 
-    println!("\ndata channel, reliable ordered");
+    println!(
+        "\ndata channel, reliable ordered (str0m_batched: str0m with writes in a burst and \
+         one drain after it, outside str0m's contract)"
+    );
+    let names = ["zerortc", "str0m", "rtc", "str0m_batched"];
     for (id, size) in PEER_MESSAGE_SIZES {
         let n = batch(size);
+        let mut batched = Str0mPair::connect(PeerCase::Data, &setups.str0m);
+        batched.set_batched_writes(true);
         let mut pairs: Vec<Box<dyn PeerWorkload>> = (0..PEER_STACKS.len())
-            .map(|s| {
-                let mut p = setups.connect(s, PeerCase::Data);
-                p.set_message_size(size);
-                p.transfer(200);
-                p
-            })
+            .map(|s| setups.connect(s, PeerCase::Data))
+            .chain(std::iter::once(Box::new(batched) as Box<dyn PeerWorkload>))
             .collect();
+        for p in pairs.iter_mut() {
+            p.set_message_size(size);
+            p.transfer(200);
+        }
         let results = interleaved(rounds, &mut pairs, |_, p| {
             assert_eq!(p.transfer(n), n * size as u64);
         });
         let bytes = (n * size as u64) as f64;
-        report(
+        report_named(
+            &names,
             &format!("  {id} B"),
             &format!("datachannel/{id}"),
             &results,
             |s| format!("{:.0} MiB/s", bytes / s / (1024.0 * 1024.0)),
         );
         if size == 64 {
-            report("  64 B messages", "messages/64", &results, |s| {
+            report_named(&names, "  64 B messages", "messages/64", &results, |s| {
                 format!("{:.2} M msg/s", n as f64 / s / 1e6)
             });
         }

@@ -408,4 +408,23 @@ mod tests {
         pair.idle(Duration::from_secs(60));
         assert_eq!(pair.a.connection_state(), RTCPeerConnectionState::Connected);
     }
+
+    #[test]
+    fn connects_with_audio_and_video() {
+        let certs = PeerCertificates::new().unwrap();
+        let mut pair = PeerPair::connect_with_audio(
+            PeerSetup {
+                data: false,
+                media: true,
+                seed: 3,
+            },
+            &certs,
+        )
+        .unwrap();
+        // B has a receiver for each track; RTP is routed to the video one.
+        assert_eq!(pair.b.get_receivers().len(), 2);
+        pair.set_rtp_payload(1188);
+        assert_eq!(pair.send_rtp(20).unwrap(), 20);
+        assert_eq!(pair.received_rtp(), 20);
+    }
 }

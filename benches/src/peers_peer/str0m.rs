@@ -136,6 +136,7 @@ pub struct Str0mPair {
     payload: Vec<u8>,
     rtp: Arc<[u8]>,
     seq: u64,
+    batched_writes: bool,
 }
 
 impl Str0mPair {
@@ -198,6 +199,7 @@ impl Str0mPair {
             payload: Vec::new(),
             rtp: vec![0x5A; PEER_RTP_PAYLOAD].into(),
             seq: 0,
+            batched_writes: false,
         };
         let mut connected = [false; 2];
         let mut open = [case != PeerCase::Data; 2];
@@ -268,8 +270,20 @@ impl Str0mPair {
         self.wire.drain(1, &mut self.b, f);
     }
 
-    /// Queues one message on A (drained after, as str0m requires); false
-    /// when the send queue has no room for it.
+    /// Off by default. On: [`PeerWorkload::transfer`] writes its messages
+    /// in a burst and drains A once after it, which str0m's contract
+    /// ("every mutation must be followed by a complete drain of
+    /// `poll_output`") does not allow, though it works for channel writes.
+    /// sctp-proto scans every message in flight on each poll
+    /// (`expire_inflight_messages`), so a drain after every write costs
+    /// O(messages in flight) per message; this variant shows how much of
+    /// str0m's data channel figure that is (`examples/peer_goals.rs`).
+    pub fn set_batched_writes(&mut self, on: bool) {
+        self.batched_writes = on;
+    }
+
+    /// Queues one message on A (drained after, as str0m requires, unless
+    /// writes are batched); false when the send queue has no room for it.
     fn send(&mut self, channel: ChannelId) -> bool {
         let written = self
             .a
@@ -277,7 +291,7 @@ impl Str0mPair {
             .expect("channel open")
             .write(true, &self.payload)
             .expect("write");
-        if written {
+        if written && !self.batched_writes {
             self.wire.drain(0, &mut self.a, &mut |_, _| {});
         }
         written
@@ -298,6 +312,9 @@ impl PeerWorkload for Str0mPair {
         while self.wire.received < target {
             while sent < count && self.send(channel) {
                 sent += 1;
+            }
+            if self.batched_writes {
+                self.wire.drain(0, &mut self.a, &mut |_, _| {});
             }
             let before = self.wire.received;
             self.pump();

@@ -13,7 +13,7 @@
 //! Workloads (per round and stack): one offer → connected for `data` and
 //! for `audio_video`; one batch of ~1 MiB (at most 1000 messages) of 64 B,
 //! 1 KiB and 16 KiB reliable ordered messages; 100 RTP packets of 1200
-//! bytes; 100 one-way 1 KiB messages, each recorded in an HDR histogram
+//! bytes; 1000 one-way 1 KiB messages, each recorded in an HDR histogram
 //! (p50 / p99 / p99.9 over all rounds). Ratios are peer time ÷ zerortc
 //! time (above 1 = zerortc faster). One `ZERORTC_PEERS {json}` line per
 //! figure. Reported, never gated.
@@ -27,11 +27,23 @@ use zerortc_benches::peers_peer::{
 };
 
 const RTP_BATCH: u64 = 100;
-const LATENCY_ROUND: usize = 100;
+const LATENCY_ROUND: usize = 1000;
 
 /// Messages per batch: about 1 MiB of payload, at most 1000 messages.
 fn batch(size: usize) -> u64 {
     ((1024 * 1024 / size) as u64).clamp(1, 1000)
+}
+
+/// `v` with three significant digits (at least none after the point).
+fn three_digits(v: f64) -> String {
+    let digits = if v >= 100.0 {
+        0
+    } else if v >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{v:.digits$}")
 }
 
 /// Fastest and median of the round times.
@@ -154,11 +166,11 @@ fn main() {
             &format!("  {id} B"),
             &format!("datachannel/{id}"),
             &results,
-            |s| format!("{:.0} MiB/s", bytes / s / (1024.0 * 1024.0)),
+            |s| format!("{} MiB/s", three_digits(bytes / s / (1024.0 * 1024.0))),
         );
         if size == 64 {
             report_named(&names, "  64 B messages", "messages/64", &results, |s| {
-                format!("{:.2} M msg/s", n as f64 / s / 1e6)
+                format!("{} k msg/s", three_digits(n as f64 / s / 1e3))
             });
         }
     }

@@ -384,6 +384,26 @@ impl PeerWorkload for RtcPair {
         let channel = self.channel.expect("a data channel");
         let target = self.received + 1;
         assert!(self.send(channel), "send queue full on an idle pair");
+        // As zerortc's `one_way`: A's datagrams into B, B's messages read,
+        // B's answers left for `settle`.
+        while let Some(tx) = self.a.poll_write() {
+            let _ = self.b.handle_read(TaggedBytesMut {
+                now: self.now,
+                transport: TransportContext {
+                    local_addr: addr_b(),
+                    peer_addr: addr_a(),
+                    ecn: None,
+                    transport_protocol: TransportProtocol::UDP,
+                },
+                message: tx.message,
+            });
+        }
+        while let Some(TaggedRTCMessage { message, .. }) = self.b.poll_read() {
+            if let RTCMessage::DataChannelMessage(_, msg) = message {
+                self.received += 1;
+                self.received_bytes += msg.data.len() as u64;
+            }
+        }
         let mut idle = 0;
         while self.received < target {
             self.pump();

@@ -345,6 +345,22 @@ impl PeerWorkload for Str0mPair {
         let channel = self.channel.expect("a data channel");
         let target = self.wire.received + 1;
         assert!(self.send(channel), "send queue full on an idle pair");
+        // As zerortc's `one_way`: A's datagrams into B (each followed by
+        // B's drain), B's answers left for `settle`.
+        while let Some(buf) = self.wire.to[1].pop_front() {
+            let input = Input::Receive(
+                self.now,
+                Receive {
+                    proto: Protocol::Udp,
+                    source: addr_a(),
+                    destination: addr_b(),
+                    contents: buf.as_slice().try_into().expect("datagram"),
+                },
+            );
+            let _ = self.b.handle_input(input);
+            self.wire.spare.push(buf);
+            self.wire.drain(1, &mut self.b, &mut |_, _| {});
+        }
         let mut idle = 0;
         while self.wire.received < target {
             self.pump();

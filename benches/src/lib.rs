@@ -14,6 +14,8 @@ pub mod ops;
 #[cfg(feature = "peers")]
 pub mod peers_dtls;
 #[cfg(feature = "peers")]
+pub mod peers_peer;
+#[cfg(feature = "peers")]
 pub mod peers_sctp;
 #[cfg(feature = "peers")]
 pub mod peers_srtp;

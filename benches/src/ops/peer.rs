@@ -74,6 +74,24 @@ impl PeerPair {
     /// runs them until connected, with the data channel open on both sides
     /// and B's track announced. This is the "offer to connected" work.
     pub fn connect(setup: PeerSetup, certs: &PeerCertificates) -> Result<PeerPair, PeerError> {
+        Self::connect_with(setup, false, certs)
+    }
+
+    /// As [`connect`](Self::connect), plus one audio track from A (added
+    /// before the video track): the pair is connected when B has announced
+    /// both tracks. The audio/video setup of the `peers_peer` comparison.
+    pub fn connect_with_audio(
+        setup: PeerSetup,
+        certs: &PeerCertificates,
+    ) -> Result<PeerPair, PeerError> {
+        Self::connect_with(setup, true, certs)
+    }
+
+    fn connect_with(
+        setup: PeerSetup,
+        audio: bool,
+        certs: &PeerCertificates,
+    ) -> Result<PeerPair, PeerError> {
         let now = Instant::now();
         let config = |i: usize| RTCConfiguration {
             rng_seed: Some(setup.seed * 2 + i as u64),
@@ -93,6 +111,9 @@ impl PeerPair {
         } else {
             None
         };
+        if audio {
+            a.add_track(MediaStreamTrack::new("mic", MediaKind::Audio, "s"))?;
+        }
         let video = if setup.media {
             Some(a.add_track(MediaStreamTrack::new("cam", MediaKind::Video, "s"))?)
         } else {
@@ -121,13 +142,14 @@ impl PeerPair {
         // Candidates are in the descriptions (host candidates gather at
         // once): no trickle needed.
         let mut open = [!setup.data, !setup.data];
-        let mut track = !setup.media;
+        let mut tracks = usize::from(setup.media) + usize::from(audio);
         for _ in 0..10_000 {
             pair.pump_with(|side, event| match event {
                 PeerEvent::DataChannelOpen(_) => open[side] = true,
-                PeerEvent::Track { .. } if side == 1 => track = true,
+                PeerEvent::Track { .. } if side == 1 => tracks = tracks.saturating_sub(1),
                 _ => {}
             });
+            let track = tracks == 0;
             let connected = [&pair.a, &pair.b]
                 .iter()
                 .all(|pc| pc.connection_state() == RTCPeerConnectionState::Connected);
@@ -385,5 +407,24 @@ mod tests {
         assert_eq!(pair.received_rtp(), 50);
         pair.idle(Duration::from_secs(60));
         assert_eq!(pair.a.connection_state(), RTCPeerConnectionState::Connected);
+    }
+
+    #[test]
+    fn connects_with_audio_and_video() {
+        let certs = PeerCertificates::new().unwrap();
+        let mut pair = PeerPair::connect_with_audio(
+            PeerSetup {
+                data: false,
+                media: true,
+                seed: 3,
+            },
+            &certs,
+        )
+        .unwrap();
+        // B has a receiver for each track; RTP is routed to the video one.
+        assert_eq!(pair.b.get_receivers().len(), 2);
+        pair.set_rtp_payload(1188);
+        assert_eq!(pair.send_rtp(20).unwrap(), 20);
+        assert_eq!(pair.received_rtp(), 20);
     }
 }

@@ -98,6 +98,7 @@ impl Pair {
                 codecs: default_codecs(kind),
                 header_extensions: default_header_extensions(kind),
                 mid_ext_id: Some(4),
+                ..Negotiated::default()
             };
             let id = TransceiverId(i as u32);
             let (sa, sb) = (a.transceivers[i].ssrc, b.transceivers[i].ssrc);
@@ -335,6 +336,7 @@ fn media_is_routed_by_mid_and_rewritten_to_the_sender_ssrc() {
         if let PeerEvent::Rtp {
             transceiver,
             packet,
+            ..
         } = e
         {
             let parsed = RtpPacket::parse(&packet).unwrap();

@@ -102,6 +102,19 @@ pub enum PeerError {
     /// A track of a kind the transceiver does not carry.
     #[error("track kind does not match the transceiver")]
     KindMismatch,
+    /// An RTP or RTCP packet that would not fit a datagram buffer once
+    /// SRTP-protected: `len` bytes (with the header extensions we add)
+    /// where at most `max` fit. Nothing was sent; the packet is not
+    /// truncated. `max` is 2028 bytes by default (2048-byte buffers less
+    /// the SRTP trailer), more with an [`super::RTCConfiguration::mtu`]
+    /// above 1984.
+    #[error("RTP/RTCP packet of {len} bytes is larger than the {max} bytes that fit a datagram")]
+    PacketTooLarge {
+        /// The packet's length as it would be sent, before SRTP.
+        len: usize,
+        /// The longest packet that fits.
+        max: usize,
+    },
     /// A configuration value out of range.
     #[error("invalid configuration: {0}")]
     InvalidConfiguration(&'static str),

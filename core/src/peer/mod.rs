@@ -63,10 +63,10 @@ pub use event::{PeerEvent, Protocol, RTCIceCandidateInit, TaggedPacket, Transmit
 pub use handles::RTCDataChannel;
 pub use jsep::{RTCOfferOptions, RTCSdpType, RTCSessionDescription};
 pub use media::{
-    MediaKind, MediaStreamTrack, RTCRtcpFeedback, RTCRtpCodecParameters,
-    RTCRtpHeaderExtensionParameters, RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver,
-    RTCRtpTransceiverDirection, RTCRtpTransceiverInit, TransceiverId, default_codecs,
-    default_header_extensions,
+    MAX_SIMULCAST_LAYERS, MediaKind, MediaStreamTrack, RTCRtcpFeedback, RTCRtpCodecParameters,
+    RTCRtpCodingParameters, RTCRtpEncodingParameters, RTCRtpHeaderExtensionParameters,
+    RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver, RTCRtpTransceiverDirection,
+    RTCRtpTransceiverInit, RtpStreamId, TransceiverId, default_codecs, default_header_extensions,
 };
 pub use state::{
     RTCDtlsTransportState, RTCIceConnectionState, RTCIceGatheringState, RTCPeerConnectionState,

@@ -24,6 +24,7 @@
 mod apply;
 mod build;
 pub(crate) mod convert;
+mod simulcast;
 
 use std::time::Instant;
 
@@ -139,6 +140,15 @@ pub(crate) struct RemoteRestart {
     pub local: IceCredentials,
 }
 
+/// A transceiver's remote track before a remote offer was applied, to
+/// restore it if the offer is rolled back.
+#[derive(Debug, Clone)]
+pub(crate) struct PreOfferTrack {
+    pub id: TransceiverId,
+    pub receiving: bool,
+    pub track: super::media::MediaStreamTrack,
+}
+
 /// Offer/answer bookkeeping.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct JsepState {
@@ -166,6 +176,8 @@ pub(crate) struct JsepState {
     pub remote_restart: Option<RemoteRestart>,
     /// Transceivers that got their mid from the pending description.
     pub pending_mids: Vec<TransceiverId>,
+    /// Remote tracks before the pending remote offer (for its rollback).
+    pub pre_offer_tracks: Vec<PreOfferTrack>,
     /// Remote candidates trickled for a restart not applied yet.
     pub pending_remote_candidates: Vec<Candidate>,
     /// What each transceiver's direction was when last negotiated (the

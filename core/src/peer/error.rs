@@ -115,6 +115,18 @@ pub enum PeerError {
         /// The longest packet that fits.
         max: usize,
     },
+    /// A remote answer accepts the m-line `mid` outside the BUNDLE group
+    /// under the `balanced` or `max-compat` bundle policy (RFC 8829
+    /// §4.1.1): it would need an ICE/DTLS transport of its own, and
+    /// zerortc runs one per connection. Nothing changed; roll the offer
+    /// back or offer again (see [`super::RTCBundlePolicy`]).
+    #[error(
+        "the answer accepts m-line {mid:?} outside the BUNDLE group: a transport of its own is not supported"
+    )]
+    UnbundledTransport {
+        /// The mid of the first such m-line.
+        mid: String,
+    },
     /// A configuration value out of range.
     #[error("invalid configuration: {0}")]
     InvalidConfiguration(&'static str),

@@ -19,7 +19,6 @@ use super::simulcast::{extension_id, negotiated_layers};
 use super::{
     Applied, MLine, MLineUse, PreOfferTrack, RTCSdpType, RTCSessionDescription, RemoteRestart,
 };
-use crate::peer::PeerError;
 use crate::peer::connection::RTCPeerConnection;
 use crate::peer::event::RTCIceCandidateInit;
 use crate::peer::media::{
@@ -28,6 +27,7 @@ use crate::peer::media::{
 use crate::peer::negotiation::{MediaUpdate, RemoteIce};
 use crate::peer::state::RTCSignalingState;
 use crate::peer::transport::SctpParams;
+use crate::peer::{PeerError, RTCBundlePolicy};
 
 fn invalid(text: impl Into<String>) -> PeerError {
     PeerError::InvalidDescription(text.into())
@@ -625,6 +625,20 @@ impl RTCPeerConnection {
         for (i, (m, line)) in answer.media.iter().zip(layout).enumerate() {
             if m.mid.as_deref() != Some(line.mid.as_str()) {
                 return Err(invalid(format!("m-line {i} of the answer has another mid")));
+            }
+        }
+        if self.config.bundle_policy != RTCBundlePolicy::MaxBundle {
+            // Balanced and max-compat: an accepted m-line the answer does
+            // not bundle needs a transport of its own (RFC 8829 §4.1.1).
+            let bundled = accepted_mids(answer);
+            if let Some(mid) = answer
+                .media
+                .iter()
+                .filter(|m| !m.is_rejected())
+                .filter_map(|m| m.mid.as_ref())
+                .find(|mid| !bundled.contains(mid))
+            {
+                return Err(PeerError::UnbundledTransport { mid: mid.clone() });
             }
         }
         if let Some(r) = remote {

@@ -4,17 +4,24 @@
 //! (through `negotiation.rs`), with the W3C signaling state machine,
 //! rollback, trickle ICE and ICE restart.
 //!
-//! Choices (max-bundle, rtcp-mux require):
+//! Choices (one transport, rtcp-mux require; the bundle policies are
+//! described at [`super::RTCBundlePolicy`]):
 //! - every m-line carries `a=ice-ufrag`, `a=ice-pwd`, `a=fingerprint`,
 //!   `a=setup` and port 9, and all accepted mids form one BUNDLE group, as
 //!   Chromium writes; candidates go in the first m-line;
 //! - an offer has `a=setup:actpass`; an answer `active` (we are the DTLS
-//!   client, RFC 8842 §5.2) unless a DTLS association exists, whose role
-//!   it keeps;
+//!   client, RFC 8842 §5.3) unless a DTLS association exists, whose role
+//!   it keeps for an `actpass` re-offer; an offer that takes a role gets
+//!   the other one. A changed role or remote fingerprint starts a new DTLS
+//!   association when the exchange completes (RFC 8842 §5, see
+//!   `negotiation.rs`);
 //! - an offer without a BUNDLE group gets all m-lines but the first
 //!   rejected (one transport only); m-lines of unknown kinds, audio/video
 //!   lines without a common codec and SCTP lines without a port are
 //!   rejected (port 0);
+//! - a simulcast offer (RFC 8853) is answered with `a=rid ... recv` and
+//!   `a=simulcast:recv` for the layers we take (`simulcast.rs`); a sender
+//!   made with several `sendEncodings` offers simulcast;
 //! - a remote offer's new audio/video m-line takes a transceiver made by
 //!   `add_track` of the same kind that has no mid yet, else a new
 //!   recvonly one (RFC 8829 §5.10);

@@ -588,6 +588,11 @@ impl RTCPeerConnection {
                     .transceivers
                     .get(id.0 as usize)
                     .map_or(MediaKind::Audio, |t| t.kind);
+                if m.is_rejected() {
+                    // The peer stopped the m-line: the track ends with it.
+                    self.remove_remote_track(id, true);
+                    continue;
+                }
                 let sends = accepted.contains(&line.mid) && offer.direction_of(m).sends();
                 self.apply_remote_track(id, sends, remote_track(kind, m));
             }

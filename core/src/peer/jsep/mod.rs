@@ -31,6 +31,7 @@
 mod apply;
 mod build;
 pub(crate) mod convert;
+mod rollback;
 mod simulcast;
 
 use std::time::Instant;

@@ -13,7 +13,7 @@ use rand_core::{RngCore, SeedableRng};
 
 use crate::crypto::{Certificate, Fingerprint, FingerprintAlgorithm, fill_random};
 use crate::ice::{IceConfig, IceCredentials, IceStats};
-use crate::rtp::RtpPacket;
+use crate::rtp::{RtpError, RtpPacket};
 use crate::srtp::SrtpCounters;
 
 use super::PeerError;
@@ -864,11 +864,36 @@ impl RTCPeerConnection {
     /// the connection is up too: nothing is truncated),
     /// [`PeerError::Srtp`] when SRTP refuses it (a repeated index).
     pub fn write_rtp(&mut self, sender: TransceiverId, packet: &[u8]) -> Result<(), PeerError> {
-        let layer = self
+        if self.closed {
+            return Err(PeerError::Closed);
+        }
+        let t = self
             .transceivers
             .get(sender.0 as usize)
-            .and_then(|t| (!t.negotiated.send_rids.is_empty()).then_some(0));
-        self.send_rtp(sender, layer, packet)
+            .ok_or_else(|| PeerError::NoSuchTransceiver(sender.0))?;
+        if !t.can_send() {
+            return Err(PeerError::NotSending(sender.0));
+        }
+        if !t.negotiated.send_rids.is_empty() {
+            return self.send_rtp_layer(sender, None, packet);
+        }
+        let rtp = RtpPacket::parse(packet)?;
+        let mut header = rtp.to_header();
+        header.ssrc = match t.rtx_ssrc {
+            Some(rtx) if t.negotiated.is_rtx(rtp.payload_type()) => rtx,
+            _ => t.ssrc,
+        };
+        let mid = t.mid.as_deref().unwrap_or_default().as_bytes();
+        if let Some(id) = t.negotiated.mid_ext_id
+            && !mid.is_empty()
+        {
+            header.set_extension(id, mid)?;
+        }
+        let payload = rtp.payload();
+        let sent = self
+            .transport
+            .send_rtp_with(|out| Ok(header.marshal_packet(payload, out)?));
+        rtp_written(&mut self.stats, &self.transport, sent, &header, payload)
     }
 
     /// Sends an RTP packet on simulcast layer `rid` of a sender (RFC
@@ -888,18 +913,15 @@ impl RTCPeerConnection {
         rid: &str,
         packet: &[u8],
     ) -> Result<(), PeerError> {
-        let layer = self
-            .transceivers
-            .get(sender.0 as usize)
-            .and_then(|t| t.negotiated.send_rids.iter().position(|r| *r == rid))
-            .ok_or(PeerError::NotSending(sender.0))?;
-        self.send_rtp(sender, Some(layer), packet)
+        self.send_rtp_layer(sender, Some(rid), packet)
     }
 
-    fn send_rtp(
+    /// Sends on simulcast layer `rid`, or (`None`) the first negotiated
+    /// layer.
+    fn send_rtp_layer(
         &mut self,
         sender: TransceiverId,
-        layer: Option<usize>,
+        rid: Option<&str>,
         packet: &[u8],
     ) -> Result<(), PeerError> {
         if self.closed {
@@ -908,14 +930,22 @@ impl RTCPeerConnection {
         let t = self
             .transceivers
             .get(sender.0 as usize)
-            .ok_or(PeerError::NoSuchTransceiver(sender.0))?;
+            .ok_or_else(|| PeerError::NoSuchTransceiver(sender.0))?;
         if !t.can_send() {
             return Err(PeerError::NotSending(sender.0));
         }
+        let layers = &t.negotiated.send_rids;
+        let layer = match rid {
+            None => 0,
+            Some(rid) => layers
+                .iter()
+                .position(|r| *r == rid)
+                .ok_or_else(|| PeerError::NotSending(sender.0))?,
+        };
         let rtp = RtpPacket::parse(packet)?;
         let (ssrc, stream_id) = t
             .send_stream(layer, rtp.payload_type())
-            .ok_or(PeerError::NotSending(sender.0))?;
+            .ok_or_else(|| PeerError::NotSending(sender.0))?;
         let rid = stream_id;
         let mut header = rtp.to_header();
         header.ssrc = ssrc;
@@ -929,15 +959,10 @@ impl RTCPeerConnection {
             header.set_extension(*id, rid.as_bytes())?;
         }
         let payload = rtp.payload();
-        let len = header.packet_len(payload.len())?;
-        let max = self.transport.max_media_packet();
-        if len > max {
-            return Err(PeerError::PacketTooLarge { len, max });
-        }
-        self.transport
-            .send_rtp_with(|out| Ok(header.marshal_packet(payload, out)?))?;
-        self.stats.rtp_sent += 1;
-        Ok(())
+        let sent = self
+            .transport
+            .send_rtp_with(|out| Ok(header.marshal_packet(payload, out)?));
+        rtp_written(&mut self.stats, &self.transport, sent, &header, payload)
     }
 
     /// Sends an RTCP compound packet through SRTCP (feedback, reports).
@@ -966,7 +991,59 @@ impl RTCPeerConnection {
                 })?;
             dst.copy_from_slice(packet);
             Ok(packet.len())
-        })
+        })?;
+        Ok(())
+    }
+}
+
+/// The outcome of writing an RTP packet. The send buffer holds the
+/// transport's `max_media_packet` bytes: a packet that does not fit is
+/// refused by the marshaller (never truncated) and reported as
+/// [`PeerError::PacketTooLarge`]; one dropped for want of keys or a path
+/// is checked for size all the same, so the error does not depend on the
+/// connection state.
+#[inline]
+fn rtp_written(
+    stats: &mut PeerStats,
+    transport: &Transport,
+    sent: Result<bool, PeerError>,
+    header: &crate::rtp::RtpHeader<'_>,
+    payload: &[u8],
+) -> Result<(), PeerError> {
+    match sent {
+        Ok(true) => {}
+        Ok(false) => check_rtp_size(transport, header, payload)?,
+        Err(e) => return Err(too_large(e, transport)),
+    }
+    stats.rtp_sent += 1;
+    Ok(())
+}
+
+/// A packet dropped for want of keys or a path: still refused when it
+/// could never be sent.
+#[cold]
+fn check_rtp_size(
+    transport: &Transport,
+    header: &crate::rtp::RtpHeader<'_>,
+    payload: &[u8],
+) -> Result<(), PeerError> {
+    let len = header.packet_len(payload.len())?;
+    let max = transport.max_media_packet();
+    if len > max {
+        return Err(PeerError::PacketTooLarge { len, max });
+    }
+    Ok(())
+}
+
+/// The marshaller's "buffer too small" is the packet being too large.
+#[cold]
+fn too_large(e: PeerError, transport: &Transport) -> PeerError {
+    match e {
+        PeerError::Rtp(RtpError::BufferTooSmall { needed, .. }) => PeerError::PacketTooLarge {
+            len: needed,
+            max: transport.max_media_packet(),
+        },
+        e => e,
     }
 }
 

@@ -126,7 +126,7 @@ impl RTCDataChannel<'_> {
         let slot = pc
             .channels
             .get(self.id)
-            .ok_or(PeerError::NoSuchDataChannel(self.id.0))?;
+            .ok_or_else(|| PeerError::NoSuchDataChannel(self.id.0))?;
         let (RTCDataChannelState::Open, Some(stream)) = (slot.state, slot.stream) else {
             return Err(PeerError::DataChannelNotOpen(self.id.0));
         };
@@ -144,11 +144,11 @@ impl RTCDataChannel<'_> {
         let now = pc
             .transport
             .now()
-            .ok_or(PeerError::DataChannelNotOpen(self.id.0))?;
+            .ok_or_else(|| PeerError::DataChannelNotOpen(self.id.0))?;
         let sctp = pc
             .transport
             .sctp_mut()
-            .ok_or(PeerError::DataChannelNotOpen(self.id.0))?;
+            .ok_or_else(|| PeerError::DataChannelNotOpen(self.id.0))?;
         sctp.send(now, stream, data, binary)?;
         Ok(())
     }

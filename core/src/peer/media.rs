@@ -577,28 +577,19 @@ impl Transceiver {
         }
     }
 
-    /// The SSRC, extension id and rid to send a packet of payload type
-    /// `pt` with on simulcast layer `layer` (index into the negotiated
-    /// send rids; `None`: the single stream): the layer's SSRC and rid, or
-    /// for an RTX payload type its RTX SSRC and repaired rid (RFC 8852
-    /// §3.2, RFC 4588).
+    /// The SSRC, and the rid extension (id, rid), to send a packet of
+    /// payload type `pt` with on simulcast layer `layer` (index into the
+    /// negotiated send rids): the layer's SSRC and rid, or for an RTX
+    /// payload type its RTX SSRC and repaired rid (RFC 8852 §3.2, RFC
+    /// 4588).
     pub(crate) fn send_stream(
         &self,
-        layer: Option<usize>,
+        layer: usize,
         pt: u8,
     ) -> Option<(u32, Option<(u8, RtpStreamId)>)> {
-        let rtx = self.negotiated.is_rtx(pt);
-        let Some(layer) = layer else {
-            let ssrc = if rtx {
-                self.rtx_ssrc.unwrap_or(self.ssrc)
-            } else {
-                self.ssrc
-            };
-            return Some((ssrc, None));
-        };
         let rid = *self.negotiated.send_rids.get(layer)?;
         let l = self.send_layers.iter().find(|l| l.rid == rid)?;
-        if rtx {
+        if self.negotiated.is_rtx(pt) {
             let ssrc = l.rtx_ssrc?;
             Some((ssrc, self.negotiated.rrid_ext_id.map(|id| (id, rid))))
         } else {
@@ -774,6 +765,18 @@ impl Router {
         {
             // RFC 8843 §9.2: a mid binds the SSRC for packets without one;
             // RFC 8852: a rid binds it to the layer.
+            if self.layers.is_empty() {
+                // No simulcast receiver: no rid to look at.
+                if !self.bound(ssrc).is_some_and(|b| b.index == index) {
+                    self.bind(Bound {
+                        ssrc,
+                        index,
+                        layer: None,
+                        repaired: false,
+                    });
+                }
+                return Some(Routed { index, rid: None });
+            }
             let tagged = self.layer_of(index, &rtp);
             let known = self.bound(ssrc).filter(|b| {
                 b.index == index && tagged.is_none_or(|(layer, _)| b.layer == Some(layer))

@@ -765,10 +765,12 @@ impl Transport {
     /// Writes an RTP packet with `write` (into a send buffer; it returns
     /// the length), protects it and queues it. Without SRTP keys or a
     /// usable pair it is dropped and counted, and `write` is not called.
+    /// `Ok(true)` when queued, `Ok(false)` when dropped for want of keys or
+    /// a path. `write` gets [`Transport::max_media_packet`] bytes.
     pub(crate) fn send_rtp_with(
         &mut self,
         write: impl FnOnce(&mut [u8]) -> Result<usize, PeerError>,
-    ) -> Result<(), PeerError> {
+    ) -> Result<bool, PeerError> {
         self.send_srtp_with(false, write)
     }
 
@@ -776,7 +778,7 @@ impl Transport {
     pub(crate) fn send_rtcp_with(
         &mut self,
         write: impl FnOnce(&mut [u8]) -> Result<usize, PeerError>,
-    ) -> Result<(), PeerError> {
+    ) -> Result<bool, PeerError> {
         self.send_srtp_with(true, write)
     }
 
@@ -784,11 +786,11 @@ impl Transport {
         &mut self,
         rtcp: bool,
         write: impl FnOnce(&mut [u8]) -> Result<usize, PeerError>,
-    ) -> Result<(), PeerError> {
+    ) -> Result<bool, PeerError> {
         let path = self.path();
         let (Some(srtp), Some((local, peer))) = (self.srtp.as_mut(), path) else {
             self.stats.dropped_no_path += 1;
-            return Ok(());
+            return Ok(false);
         };
         let mut buf = self.tx.take();
         let room = buf.len().saturating_sub(SRTP_TRAILER_ROOM);
@@ -816,7 +818,7 @@ impl Transport {
                     data: buf,
                     len: n,
                 });
-                Ok(())
+                Ok(true)
             }
             Err(e) => {
                 self.tx.give(buf);

@@ -867,10 +867,11 @@ impl RTCPeerConnection {
         if self.closed {
             return Err(PeerError::Closed);
         }
-        let t = self
-            .transceivers
-            .get(sender.0 as usize)
-            .ok_or_else(|| PeerError::NoSuchTransceiver(sender.0))?;
+        // let-else, not `ok_or`: no error value is built (and dropped) per
+        // packet on the hot path.
+        let Some(t) = self.transceivers.get(sender.0 as usize) else {
+            return Err(PeerError::NoSuchTransceiver(sender.0));
+        };
         if !t.can_send() {
             return Err(PeerError::NotSending(sender.0));
         }
@@ -927,25 +928,26 @@ impl RTCPeerConnection {
         if self.closed {
             return Err(PeerError::Closed);
         }
-        let t = self
-            .transceivers
-            .get(sender.0 as usize)
-            .ok_or_else(|| PeerError::NoSuchTransceiver(sender.0))?;
+        // let-else, not `ok_or`: no error value is built (and dropped) per
+        // packet on the hot path.
+        let Some(t) = self.transceivers.get(sender.0 as usize) else {
+            return Err(PeerError::NoSuchTransceiver(sender.0));
+        };
         if !t.can_send() {
             return Err(PeerError::NotSending(sender.0));
         }
         let layers = &t.negotiated.send_rids;
         let layer = match rid {
             None => 0,
-            Some(rid) => layers
-                .iter()
-                .position(|r| *r == rid)
-                .ok_or_else(|| PeerError::NotSending(sender.0))?,
+            Some(rid) => match layers.iter().position(|r| *r == rid) {
+                Some(layer) => layer,
+                None => return Err(PeerError::NotSending(sender.0)),
+            },
         };
         let rtp = RtpPacket::parse(packet)?;
-        let (ssrc, stream_id) = t
-            .send_stream(layer, rtp.payload_type())
-            .ok_or_else(|| PeerError::NotSending(sender.0))?;
+        let Some((ssrc, stream_id)) = t.send_stream(layer, rtp.payload_type()) else {
+            return Err(PeerError::NotSending(sender.0));
+        };
         let rid = stream_id;
         let mut header = rtp.to_header();
         header.ssrc = ssrc;

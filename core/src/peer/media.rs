@@ -767,7 +767,7 @@ impl Router {
             // RFC 8852: a rid binds it to the layer.
             if self.layers.is_empty() {
                 // No simulcast receiver: no rid to look at.
-                if !self.bound(ssrc).is_some_and(|b| b.index == index) {
+                if self.bound(ssrc).is_none_or(|b| b.index != index) {
                     self.bind(Bound {
                         ssrc,
                         index,

@@ -657,7 +657,16 @@ const MAX_BOUND_SSRCS: usize = 1024;
 
 impl Router {
     /// Rebuilds the tables from the transceivers after a negotiation.
+    /// SSRCs learned from packets stay bound (to their layer, by rid)
+    /// while their transceiver still receives: a sender that stopped
+    /// writing the mid and rid extensions keeps being routed across
+    /// renegotiations.
     pub(crate) fn rebuild(&mut self, transceivers: &[Transceiver], extensions: ExtensionMap) {
+        let learned: Vec<(Bound, Option<RtpStreamId>)> = self
+            .ssrcs
+            .iter()
+            .map(|b| (*b, self.routed(*b).rid))
+            .collect();
         self.extensions = extensions;
         self.mids.clear();
         self.unique_pts.clear();
@@ -696,6 +705,23 @@ impl Router {
             .filter(|&(_, _, unique)| unique)
             .map(|(pt, i, _)| (pt, i))
             .collect();
+        for (bound, rid) in learned {
+            if self.bound(bound.ssrc).is_some() || !self.mids.iter().any(|&(_, i)| i == bound.index)
+            {
+                continue;
+            }
+            let layer = rid.and_then(|rid| {
+                let l = self
+                    .layers
+                    .iter()
+                    .position(|&(i, r)| i == bound.index && r == rid)?;
+                u8::try_from(l).ok()
+            });
+            if rid.is_some() && layer.is_none() {
+                continue; // the layer is gone
+            }
+            self.bind(Bound { layer, ..bound });
+        }
     }
 
     fn bind(&mut self, bound: Bound) {
@@ -979,7 +1005,8 @@ mod tests {
         map.insert(10, ExtensionKind::RtpStreamId).unwrap();
         map.insert(11, ExtensionKind::RepairedRtpStreamId).unwrap();
         let mut r = Router::default();
-        r.rebuild(&[single, sim], map);
+        let (single_clone, sim_clone) = (single.clone(), sim.clone());
+        r.rebuild(&[single.clone(), sim.clone()], map);
         let at = |r: &mut Router, p: Vec<u8>| {
             r.route(&p)
                 .map(|x| (x.index, x.rid.map(|id| id.as_str().to_string())))
@@ -1024,6 +1051,18 @@ mod tests {
         assert_eq!(r.layer_ssrcs(1, h), (Some(20), Some(21)));
         assert_eq!(r.layer_ssrcs(1, f).1, None);
         assert!(matches!(r.layer_ssrcs(1, f).0, Some(30 | 50)));
+        // A renegotiation keeps what was learned: the latched SSRCs still
+        // route without extensions, to their layers.
+        r.rebuild(&[single, sim], map);
+        assert_eq!(at(&mut r, tagged(96, 20, false, None, None)), layer("h"));
+        assert_eq!(at(&mut r, tagged(97, 21, false, None, None)), layer("h"));
+        assert_eq!(at(&mut r, tagged(96, 10, false, None, None)), layer("q"));
+        // Unless the layer went away.
+        let mut narrowed = sim_clone;
+        narrowed.negotiated.recv_rids = vec![rids[0]];
+        r.rebuild(&[single_clone, narrowed], map);
+        assert_eq!(at(&mut r, tagged(96, 10, false, None, None)), layer("q"));
+        assert_eq!(at(&mut r, tagged(96, 20, false, None, None)), None);
     }
 
     #[test]

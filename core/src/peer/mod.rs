@@ -10,9 +10,9 @@
 //!   peer's certificate checked against `a=fingerprint` (RFC 8122; a
 //!   mismatch fails the connection with a typed error), SRTP keyed from
 //!   the DTLS exporter with the negotiated profile (RFC 5764 §4.2). A
-//!   renegotiation that changes the peer's fingerprint or the roles starts
-//!   a new DTLS association, new SRTP keys and a new SCTP association
-//!   (RFC 8842 §5); otherwise the association carries on.
+//!   renegotiation that changes the peer's fingerprint starts a new DTLS
+//!   association (in the roles it gives), new SRTP keys and a new SCTP
+//!   association (RFC 8842 §5); otherwise the association carries on.
 //! - Data channels (RFC 8831, RFC 8832) over SCTP over DTLS (RFC 8261),
 //!   stream ids by DTLS role, created before or after the association.
 //! - Transceivers, senders and receivers (W3C `RTCRtpTransceiver`): mids,

@@ -84,14 +84,23 @@ impl RTCPeerConnection {
     }
 
     /// Our DTLS role and the peer's fingerprint, from the first answer.
-    /// A later exchange that changes either (the peer's certificate,
-    /// typically with an ICE restart to another endpoint, or the
-    /// `a=setup` roles) starts a new DTLS association (RFC 8842 §5, RFC
-    /// 8829 §5.8 and §5.10): new handshake, new SRTP keys, a new SCTP
-    /// association; the data channels of the old one are closed with their
-    /// `close` events (W3C webrtc-pc §6.1.1.1), channels not yet bound to
-    /// a stream wait for the new one. The same fingerprint and role keep
-    /// the current association untouched.
+    ///
+    /// A later exchange with another remote fingerprint (another endpoint
+    /// took the session over, typically with an ICE restart, or the peer
+    /// changed its certificate) starts a new DTLS association in the role
+    /// this exchange gives (RFC 8842 §5 and RFC 5763 §6.6, RFC 8829 §5.8
+    /// and §5.10): new handshake, new SRTP keys, a new SCTP association;
+    /// the data channels of the old one are closed with their `close`
+    /// events (W3C webrtc-pc §6.1.1.1), channels not yet bound to a stream
+    /// wait for the new one.
+    ///
+    /// The same fingerprint keeps the current association untouched, also
+    /// when the `a=setup` roles of the exchange differ from those of the
+    /// association: Firefox answers every re-offer `a=setup:active`, also
+    /// when it is the DTLS server, and keeps its association (see
+    /// `tests/fixtures/sdp/firefox153-ice-restart-answer-to-zerortc.sdp`);
+    /// restarting on the role alone would break such sessions. A role
+    /// change takes effect with a new fingerprint, as in libwebrtc.
     pub(crate) fn apply_dtls(
         &mut self,
         now: Instant,
@@ -103,7 +112,7 @@ impl RTCPeerConnection {
             remote_fingerprint: fingerprint,
         };
         match self.transport.dtls_params() {
-            Some(current) if *current == params => {}
+            Some(current) if current.remote_fingerprint == params.remote_fingerprint => {}
             Some(_) => {
                 let mut dtls_seed = [0u8; 32];
                 self.rng.fill_bytes(&mut dtls_seed);

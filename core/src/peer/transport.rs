@@ -482,7 +482,7 @@ impl Transport {
     }
 
     /// Replaces the DTLS association (RFC 8842 §5, RFC 5763 §6.6: the
-    /// peer's fingerprint or the DTLS role changed in a renegotiation):
+    /// peer's fingerprint changed in a renegotiation, maybe the role too):
     /// the old connection, its SRTP keys and the SCTP association over it
     /// are dropped without alerts (the peer has dropped its side too, or
     /// is another endpoint); a new handshake starts in `params.role` on

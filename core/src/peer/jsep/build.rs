@@ -337,8 +337,9 @@ impl RTCPeerConnection {
             .unwrap_or(Setup::ActPass);
         // RFC 8842 §5.3 and §5.5: an `actpass` re-offer leaves the roles of
         // the current association as they are; an offer that takes a role
-        // (`active`/`passive`, RFC 8842 §5.2) gets the other one, which
-        // starts a new association when it is not ours now.
+        // (`active`/`passive`, RFC 8842 §5.2) gets the other one (it takes
+        // effect with a new association, that is with a new remote
+        // fingerprint: see `apply_dtls`).
         let setup = match (self.transport.dtls_role(), offered) {
             (Some(DtlsRole::Client), Setup::ActPass) => Setup::Active,
             (Some(DtlsRole::Server), Setup::ActPass) => Setup::Passive,

@@ -12,9 +12,10 @@
 //! - an offer has `a=setup:actpass`; an answer `active` (we are the DTLS
 //!   client, RFC 8842 §5.3) unless a DTLS association exists, whose role
 //!   it keeps for an `actpass` re-offer; an offer that takes a role gets
-//!   the other one. A changed role or remote fingerprint starts a new DTLS
-//!   association when the exchange completes (RFC 8842 §5, see
-//!   `negotiation.rs`);
+//!   the other one. A changed remote fingerprint starts a new DTLS
+//!   association (in the roles of that exchange) when the exchange
+//!   completes (RFC 8842 §5, see `negotiation.rs`); roles alone do not
+//!   (Firefox re-answers `active` as the DTLS server);
 //! - an offer without a BUNDLE group gets all m-lines but the first
 //!   rejected (one transport only); m-lines of unknown kinds, audio/video
 //!   lines without a common codec and SCTP lines without a port are

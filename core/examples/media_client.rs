@@ -75,6 +75,7 @@ fn main() -> Result<(), Error> {
                 PeerEvent::Rtp {
                     transceiver,
                     packet,
+                    ..
                 } => {
                     let p = RtpPacket::parse(&packet)?;
                     let (i, pt) = if transceiver == video {

@@ -120,6 +120,7 @@ fn main() -> Result<(), Error> {
                 PeerEvent::Rtp {
                     transceiver,
                     packet,
+                    ..
                 } => {
                     // Not negotiated to send (the browser's recvonly
                     // m-lines): dropped.

@@ -5,9 +5,24 @@
 
 use core::ops::{Deref, DerefMut};
 
-/// Capacity of a datagram buffer: any UDP payload on an Ethernet path,
-/// with room for the SRTP tag.
+/// Smallest capacity of a datagram buffer: any UDP payload on an Ethernet
+/// path (1500 bytes) with room for the SRTP tag.
 pub(crate) const DATAGRAM_CAPACITY: usize = 2048;
+
+/// Room a DTLS record adds beyond the configured MTU in a send buffer.
+const RECORD_ROOM: usize = 64;
+
+/// The capacity of every datagram buffer of a connection with this MTU:
+/// [`DATAGRAM_CAPACITY`], or the MTU plus DTLS record room when that is
+/// larger (jumbo frames, `mtu` up to 65507). It bounds both directions of
+/// SRTP: an RTP/RTCP packet whose protected form would not fit is refused
+/// by `write_rtp`/`write_rtcp` with [`super::PeerError::PacketTooLarge`],
+/// and a received SRTP/SRTCP datagram longer than it is dropped and
+/// counted ([`super::TransportStats::dropped_oversized`]) — buffers are
+/// never grown on the hot path and packets are never truncated.
+pub(crate) fn datagram_capacity(mtu: usize) -> usize {
+    mtu.saturating_add(RECORD_ROOM).max(DATAGRAM_CAPACITY)
+}
 
 /// Where a [`Buffer`] came from, so that [`super::RTCPeerConnection::recycle`]
 /// returns it to the right free list.
@@ -64,20 +79,37 @@ impl AsRef<[u8]> for Buffer {
 
 /// A free list of datagram buffers. Not trimmed: it holds at most the
 /// peak number of buffers in use at once.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Pool {
     free: Vec<Vec<u8>>,
+    capacity: usize,
 }
 
 impl Pool {
-    /// An empty buffer of at least [`DATAGRAM_CAPACITY`] bytes of capacity.
+    /// Buffers of `capacity` bytes of capacity (at least
+    /// [`DATAGRAM_CAPACITY`]).
+    pub(crate) fn new(capacity: usize) -> Self {
+        Self {
+            free: Vec::new(),
+            capacity: capacity.max(DATAGRAM_CAPACITY),
+        }
+    }
+
+    /// The capacity of its buffers: the longest datagram it holds without
+    /// growing one.
+    pub(crate) fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// An empty buffer of at least [`Pool::capacity`] bytes of capacity.
     pub(crate) fn take(&mut self) -> Vec<u8> {
         self.free
             .pop()
-            .unwrap_or_else(|| Vec::with_capacity(DATAGRAM_CAPACITY))
+            .unwrap_or_else(|| Vec::with_capacity(self.capacity))
     }
 
-    /// A buffer holding a copy of `data`.
+    /// A buffer holding a copy of `data` (callers check that it fits
+    /// [`Pool::capacity`]).
     pub(crate) fn copy_of(&mut self, data: &[u8]) -> Vec<u8> {
         let mut buf = self.take();
         buf.extend_from_slice(data);
@@ -86,7 +118,7 @@ impl Pool {
 
     /// Gives a buffer back; buffers smaller than a datagram are freed.
     pub(crate) fn give(&mut self, mut buf: Vec<u8>) {
-        if buf.capacity() >= DATAGRAM_CAPACITY {
+        if buf.capacity() >= self.capacity {
             buf.clear();
             self.free.push(buf);
         }
@@ -109,6 +141,11 @@ impl TxPool {
             free: Vec::new(),
             capacity: capacity.max(DATAGRAM_CAPACITY),
         }
+    }
+
+    /// The length of its buffers.
+    pub(crate) fn capacity(&self) -> usize {
+        self.capacity
     }
 
     /// A buffer of `capacity` bytes (contents unspecified).

@@ -24,13 +24,42 @@ pub struct RTCIceServer {
     pub credential: String,
 }
 
-/// Bundle policy (W3C `RTCBundlePolicy`, RFC 8829 §4.1.1). Only
-/// max-bundle is implemented: every m-line shares one transport.
+/// Bundle policy (W3C `RTCBundlePolicy`, RFC 8829 §4.1.1): what to do
+/// when the peer does not bundle every m-line (RFC 8843).
+///
+/// zerortc runs one ICE/DTLS transport per connection. Under every policy
+/// an offer puts all its m-lines in one `a=group:BUNDLE` and gives each
+/// its own port 9 and ICE/DTLS attributes, as Chromium and Firefox write
+/// them under their default policies (neither writes `a=bundle-only`,
+/// which RFC 8829 §5.2.1 asks of balanced and max-bundle initial offers:
+/// the shape browsers send is the one answerers are known to take). An
+/// answer takes the peer's BUNDLE group (the first one) as it is. The
+/// policies differ when the peer leaves an m-line out of the bundle:
+///
+/// - an answer that accepts m-lines outside the offer's BUNDLE group:
+///   under [`MaxBundle`](Self::MaxBundle) only the bundled ones (or, with
+///   no group, the first) are used and the others are treated as rejected
+///   (RFC 8829 §4.1.1: "only a single media stream" with a peer that is
+///   not BUNDLE-aware); under [`Balanced`](Self::Balanced) and
+///   [`MaxCompat`](Self::MaxCompat) they would each need their own
+///   transport, which zerortc does not run: the answer is refused with
+///   [`super::PeerError::UnbundledTransport`] and nothing changes (roll
+///   the offer back, or offer again);
+/// - an offer with m-lines outside its BUNDLE group: under every policy
+///   our answer rejects them (port 0), which RFC 3264 allows.
+///
+/// `Default` is max-bundle (the W3C default is balanced), as one
+/// transport is what zerortc runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum RTCBundlePolicy {
-    /// One transport for everything; m-lines other than the first are
-    /// offered bundle-only (RFC 8843 §6).
+    /// Negotiate one transport per media type with a peer that does not
+    /// bundle (W3C `balanced`).
+    Balanced,
+    /// One transport per m-line with a peer that does not bundle (W3C
+    /// `max-compat`).
+    MaxCompat,
+    /// One transport for everything (W3C `max-bundle`).
     #[default]
     MaxBundle,
 }

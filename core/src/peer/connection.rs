@@ -13,7 +13,7 @@ use rand_core::{RngCore, SeedableRng};
 
 use crate::crypto::{Certificate, Fingerprint, FingerprintAlgorithm, fill_random};
 use crate::ice::{IceConfig, IceCredentials, IceStats};
-use crate::rtp::RtpPacket;
+use crate::rtp::{RtpError, RtpPacket};
 use crate::srtp::SrtpCounters;
 
 use super::PeerError;
@@ -22,8 +22,9 @@ use super::config::RTCConfiguration;
 use super::datachannel::{Channels, DataChannelId, RTCDataChannelInit};
 use super::event::{PeerEvent, Protocol, RTCIceCandidateInit, TaggedPacket, Transmit};
 use super::media::{
-    MediaKind, MediaStreamTrack, Negotiated, RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver,
-    RTCRtpTransceiverDirection, RTCRtpTransceiverInit, Router, Transceiver, TransceiverId,
+    MAX_SIMULCAST_LAYERS, MediaKind, MediaStreamTrack, Negotiated, RTCRtpEncodingParameters,
+    RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver, RTCRtpTransceiverDirection,
+    RTCRtpTransceiverInit, Router, RtpStreamId, SendLayer, Transceiver, TransceiverId,
 };
 use super::state::{
     RTCDtlsTransportState, RTCIceConnectionState, RTCIceGatheringState, RTCPeerConnectionState,
@@ -268,14 +269,15 @@ impl RTCPeerConnection {
 
     fn route_rtp(&mut self, buf: Vec<u8>) {
         match self.router.route(&buf) {
-            Some(index) => {
-                let Some(t) = self.transceivers.get(index) else {
+            Some(routed) => {
+                let Some(t) = self.transceivers.get(routed.index) else {
                     self.transport.recycle(buf);
                     return;
                 };
                 self.stats.rtp_received += 1;
                 self.events.push_back(PeerEvent::Rtp {
                     transceiver: t.id,
+                    rid: routed.rid,
                     packet: Buffer::new(buf, Origin::Datagram),
                 });
             }
@@ -546,13 +548,37 @@ impl RTCPeerConnection {
         direction: RTCRtpTransceiverDirection,
         track: Option<MediaStreamTrack>,
         stream_ids: Vec<String>,
+        send_encodings: &[RTCRtpEncodingParameters],
     ) -> Result<TransceiverId, PeerError> {
         let id = TransceiverId(
             u32::try_from(self.transceivers.len())
                 .map_err(|_| PeerError::InvalidConfiguration("too many transceivers"))?,
         );
+        let rids = simulcast_rids(send_encodings)?;
         let ssrc = self.new_ssrc();
         let rtx_ssrc = (kind == MediaKind::Video).then(|| self.new_ssrc());
+        let mut send_layers: Vec<SendLayer> = Vec::with_capacity(rids.len());
+        for (i, rid) in rids.into_iter().enumerate() {
+            let (ssrc, rtx_ssrc) = if i == 0 {
+                (ssrc, rtx_ssrc)
+            } else {
+                let s = self.new_ssrc_avoiding(&send_layers);
+                let layer = SendLayer {
+                    rid,
+                    ssrc: s,
+                    rtx_ssrc: None,
+                };
+                send_layers.push(layer);
+                let r = (kind == MediaKind::Video).then(|| self.new_ssrc_avoiding(&send_layers));
+                send_layers.pop();
+                (s, r)
+            };
+            send_layers.push(SendLayer {
+                rid,
+                ssrc,
+                rtx_ssrc,
+            });
+        }
         let receiver_track = MediaStreamTrack {
             id: format!("{}-receiver-{}", kind.as_str(), id.0),
             kind,
@@ -569,6 +595,7 @@ impl RTCPeerConnection {
             stream_ids,
             ssrc,
             rtx_ssrc,
+            send_layers,
             receiver_track,
             remote_ssrcs: Vec::new(),
             negotiated: Negotiated::default(),
@@ -582,13 +609,21 @@ impl RTCPeerConnection {
 
     /// A random SSRC, unused by our other senders and not zero.
     pub(crate) fn new_ssrc(&mut self) -> u32 {
+        self.new_ssrc_avoiding(&[])
+    }
+
+    /// A random SSRC, unused by our senders and by `layers`, not zero.
+    fn new_ssrc_avoiding(&mut self, layers: &[SendLayer]) -> u32 {
+        let used = |t: &[SendLayer], ssrc: u32| {
+            t.iter().any(|l| l.ssrc == ssrc || l.rtx_ssrc == Some(ssrc))
+        };
         loop {
             let ssrc = self.rng.next_u32();
             if ssrc != 0
-                && !self
-                    .transceivers
-                    .iter()
-                    .any(|t| t.ssrc == ssrc || t.rtx_ssrc == Some(ssrc))
+                && !used(layers, ssrc)
+                && !self.transceivers.iter().any(|t| {
+                    t.ssrc == ssrc || t.rtx_ssrc == Some(ssrc) || used(&t.send_layers, ssrc)
+                })
             {
                 return ssrc;
             }
@@ -633,6 +668,7 @@ impl RTCPeerConnection {
                     RTCRtpTransceiverDirection::SendRecv,
                     Some(track),
                     streams,
+                    &[],
                 )?
             }
         };
@@ -665,7 +701,9 @@ impl RTCPeerConnection {
     /// Adds a transceiver without a track (W3C `addTransceiver(kind)`).
     ///
     /// # Errors
-    /// [`PeerError::Closed`].
+    /// [`PeerError::Closed`]; [`PeerError::InvalidConfiguration`] for
+    /// send encodings whose rids are missing, malformed or repeated, or
+    /// more than [`MAX_SIMULCAST_LAYERS`] of them.
     pub fn add_transceiver(
         &mut self,
         kind: MediaKind,
@@ -674,15 +712,23 @@ impl RTCPeerConnection {
         if self.closed {
             return Err(PeerError::Closed);
         }
-        let id = self.new_transceiver(kind, init.direction, None, init.stream_ids)?;
+        let id = self.new_transceiver(
+            kind,
+            init.direction,
+            None,
+            init.stream_ids,
+            &init.send_encodings,
+        )?;
         self.update_negotiation_needed();
         Ok(id)
     }
 
-    /// Adds a transceiver sending `track` (W3C `addTransceiver(track)`).
+    /// Adds a transceiver sending `track` (W3C `addTransceiver(track)`);
+    /// with several [`RTCRtpTransceiverInit::send_encodings`], a simulcast
+    /// sender.
     ///
     /// # Errors
-    /// [`PeerError::Closed`].
+    /// As [`add_transceiver`](Self::add_transceiver).
     pub fn add_transceiver_with_track(
         &mut self,
         track: MediaStreamTrack,
@@ -696,7 +742,13 @@ impl RTCPeerConnection {
         } else {
             init.stream_ids
         };
-        let id = self.new_transceiver(track.kind, init.direction, Some(track), streams)?;
+        let id = self.new_transceiver(
+            track.kind,
+            init.direction,
+            Some(track),
+            streams,
+            &init.send_encodings,
+        )?;
         self.update_negotiation_needed();
         Ok(id)
     }
@@ -785,15 +837,20 @@ impl RTCPeerConnection {
                         r.ssrcs.push(ssrc);
                     }
                 }
+                for (e, rid) in r.encodings.iter_mut().zip(&t.negotiated.recv_rids) {
+                    (e.ssrc, e.rtx_ssrc) = self.router.layer_ssrcs(i, *rid);
+                }
                 r
             })
             .collect()
     }
 
-    /// Sends an RTP packet on a sender: its SSRC becomes the sender's, the
+    /// Sends an RTP packet on a sender: its SSRC becomes the sender's (its
+    /// RTX SSRC for a negotiated RTX payload type, RFC 4588), the
     /// negotiated mid header extension is added, and it goes out through
     /// SRTP. The payload type must be one of the sender's negotiated
-    /// codecs ([`RTCRtpSender::codecs`]).
+    /// codecs ([`RTCRtpSender::codecs`]). On a simulcast sender it goes on
+    /// the first negotiated layer (see [`write_rtp_rid`](Self::write_rtp_rid)).
     ///
     /// Before the connection is up the packet is dropped and counted (like
     /// a packet lost on the way); the call still succeeds.
@@ -802,21 +859,31 @@ impl RTCPeerConnection {
     /// [`PeerError::Closed`], [`PeerError::NoSuchTransceiver`],
     /// [`PeerError::NotSending`] when negotiation does not let it send,
     /// [`PeerError::Rtp`] for a packet that does not parse,
+    /// [`PeerError::PacketTooLarge`] when it would not fit a datagram once
+    /// the header extensions and the SSRC tag are added (checked before
+    /// the connection is up too: nothing is truncated),
     /// [`PeerError::Srtp`] when SRTP refuses it (a repeated index).
     pub fn write_rtp(&mut self, sender: TransceiverId, packet: &[u8]) -> Result<(), PeerError> {
         if self.closed {
             return Err(PeerError::Closed);
         }
-        let t = self
-            .transceivers
-            .get(sender.0 as usize)
-            .ok_or(PeerError::NoSuchTransceiver(sender.0))?;
+        // let-else, not `ok_or`: no error value is built (and dropped) per
+        // packet on the hot path.
+        let Some(t) = self.transceivers.get(sender.0 as usize) else {
+            return Err(PeerError::NoSuchTransceiver(sender.0));
+        };
         if !t.can_send() {
             return Err(PeerError::NotSending(sender.0));
         }
+        if !t.negotiated.send_rids.is_empty() {
+            return self.send_rtp_layer(sender, None, packet);
+        }
         let rtp = RtpPacket::parse(packet)?;
         let mut header = rtp.to_header();
-        header.ssrc = t.ssrc;
+        header.ssrc = match t.rtx_ssrc {
+            Some(rtx) if t.negotiated.is_rtx(rtp.payload_type()) => rtx,
+            _ => t.ssrc,
+        };
         let mid = t.mid.as_deref().unwrap_or_default().as_bytes();
         if let Some(id) = t.negotiated.mid_ext_id
             && !mid.is_empty()
@@ -824,31 +891,187 @@ impl RTCPeerConnection {
             header.set_extension(id, mid)?;
         }
         let payload = rtp.payload();
-        self.transport
-            .send_rtp_with(|out| Ok(header.marshal_packet(payload, out)?))?;
-        self.stats.rtp_sent += 1;
-        Ok(())
+        let sent = self
+            .transport
+            .send_rtp_with(|out| Ok(header.marshal_packet(payload, out)?));
+        rtp_written(&mut self.stats, &self.transport, sent, &header, payload)
+    }
+
+    /// Sends an RTP packet on simulcast layer `rid` of a sender (RFC
+    /// 8853): the layer's SSRC (its RTX SSRC for an RTX payload type), the
+    /// mid and the `rtp-stream-id` header extensions (RFC 8852; the
+    /// `repaired-rtp-stream-id` for RTX) are set, then SRTP. The layer
+    /// must be one the peer's answer accepted
+    /// ([`RTCRtpSender::encodings`]).
+    ///
+    /// # Errors
+    /// As [`write_rtp`](Self::write_rtp); [`PeerError::NotSending`] for a
+    /// rid the answer did not accept (a peer that does not receive
+    /// simulcast accepts none: use `write_rtp`).
+    pub fn write_rtp_rid(
+        &mut self,
+        sender: TransceiverId,
+        rid: &str,
+        packet: &[u8],
+    ) -> Result<(), PeerError> {
+        self.send_rtp_layer(sender, Some(rid), packet)
+    }
+
+    /// Sends on simulcast layer `rid`, or (`None`) the first negotiated
+    /// layer.
+    fn send_rtp_layer(
+        &mut self,
+        sender: TransceiverId,
+        rid: Option<&str>,
+        packet: &[u8],
+    ) -> Result<(), PeerError> {
+        if self.closed {
+            return Err(PeerError::Closed);
+        }
+        // let-else, not `ok_or`: no error value is built (and dropped) per
+        // packet on the hot path.
+        let Some(t) = self.transceivers.get(sender.0 as usize) else {
+            return Err(PeerError::NoSuchTransceiver(sender.0));
+        };
+        if !t.can_send() {
+            return Err(PeerError::NotSending(sender.0));
+        }
+        let layers = &t.negotiated.send_rids;
+        let layer = match rid {
+            None => 0,
+            Some(rid) => match layers.iter().position(|r| *r == rid) {
+                Some(layer) => layer,
+                None => return Err(PeerError::NotSending(sender.0)),
+            },
+        };
+        let rtp = RtpPacket::parse(packet)?;
+        let Some((ssrc, stream_id)) = t.send_stream(layer, rtp.payload_type()) else {
+            return Err(PeerError::NotSending(sender.0));
+        };
+        let rid = stream_id;
+        let mut header = rtp.to_header();
+        header.ssrc = ssrc;
+        let mid = t.mid.as_deref().unwrap_or_default().as_bytes();
+        if let Some(id) = t.negotiated.mid_ext_id
+            && !mid.is_empty()
+        {
+            header.set_extension(id, mid)?;
+        }
+        if let Some((id, rid)) = &rid {
+            header.set_extension(*id, rid.as_bytes())?;
+        }
+        let payload = rtp.payload();
+        let sent = self
+            .transport
+            .send_rtp_with(|out| Ok(header.marshal_packet(payload, out)?));
+        rtp_written(&mut self.stats, &self.transport, sent, &header, payload)
     }
 
     /// Sends an RTCP compound packet through SRTCP (feedback, reports).
     /// Dropped and counted before the connection is up.
     ///
     /// # Errors
-    /// [`PeerError::Closed`], [`PeerError::Srtp`].
+    /// [`PeerError::Closed`], [`PeerError::PacketTooLarge`] when it would
+    /// not fit a datagram with the SRTCP trailer, [`PeerError::Srtp`].
     pub fn write_rtcp(&mut self, packet: &[u8]) -> Result<(), PeerError> {
         if self.closed {
             return Err(PeerError::Closed);
         }
+        let max = self.transport.max_media_packet();
+        if packet.len() > max {
+            return Err(PeerError::PacketTooLarge {
+                len: packet.len(),
+                max,
+            });
+        }
         self.transport.send_rtcp_with(|out| {
             let dst = out
                 .get_mut(..packet.len())
-                .ok_or(PeerError::InvalidConfiguration(
-                    "RTCP packet larger than the MTU",
-                ))?;
+                .ok_or(PeerError::PacketTooLarge {
+                    len: packet.len(),
+                    max,
+                })?;
             dst.copy_from_slice(packet);
             Ok(packet.len())
-        })
+        })?;
+        Ok(())
     }
+}
+
+/// The outcome of writing an RTP packet. The send buffer holds the
+/// transport's `max_media_packet` bytes: a packet that does not fit is
+/// refused by the marshaller (never truncated) and reported as
+/// [`PeerError::PacketTooLarge`]; one dropped for want of keys or a path
+/// is checked for size all the same, so the error does not depend on the
+/// connection state.
+#[inline]
+fn rtp_written(
+    stats: &mut PeerStats,
+    transport: &Transport,
+    sent: Result<bool, PeerError>,
+    header: &crate::rtp::RtpHeader<'_>,
+    payload: &[u8],
+) -> Result<(), PeerError> {
+    match sent {
+        Ok(true) => {}
+        Ok(false) => check_rtp_size(transport, header, payload)?,
+        Err(e) => return Err(too_large(e, transport)),
+    }
+    stats.rtp_sent += 1;
+    Ok(())
+}
+
+/// A packet dropped for want of keys or a path: still refused when it
+/// could never be sent.
+#[cold]
+fn check_rtp_size(
+    transport: &Transport,
+    header: &crate::rtp::RtpHeader<'_>,
+    payload: &[u8],
+) -> Result<(), PeerError> {
+    let len = header.packet_len(payload.len())?;
+    let max = transport.max_media_packet();
+    if len > max {
+        return Err(PeerError::PacketTooLarge { len, max });
+    }
+    Ok(())
+}
+
+/// The marshaller's "buffer too small" is the packet being too large.
+#[cold]
+fn too_large(e: PeerError, transport: &Transport) -> PeerError {
+    match e {
+        PeerError::Rtp(RtpError::BufferTooSmall { needed, .. }) => PeerError::PacketTooLarge {
+            len: needed,
+            max: transport.max_media_packet(),
+        },
+        e => e,
+    }
+}
+
+/// The rids of `sendEncodings` (W3C `addTransceiver` step "validate
+/// sendEncodings"): none for zero or one encoding, else one valid, unique
+/// rid each, at most [`MAX_SIMULCAST_LAYERS`].
+fn simulcast_rids(encodings: &[RTCRtpEncodingParameters]) -> Result<Vec<RtpStreamId>, PeerError> {
+    if encodings.len() < 2 {
+        return Ok(Vec::new());
+    }
+    if encodings.len() > MAX_SIMULCAST_LAYERS {
+        return Err(PeerError::InvalidConfiguration("too many send encodings"));
+    }
+    let mut rids: Vec<RtpStreamId> = Vec::with_capacity(encodings.len());
+    for e in encodings {
+        let rid = RtpStreamId::new(&e.rid).ok_or(PeerError::InvalidConfiguration(
+            "a send encoding's rid must be 1-16 letters, digits, '-' or '_'",
+        ))?;
+        if rids.contains(&rid) {
+            return Err(PeerError::InvalidConfiguration(
+                "repeated rid in send encodings",
+            ));
+        }
+        rids.push(rid);
+    }
+    Ok(rids)
 }
 
 #[cfg(test)]

@@ -98,6 +98,7 @@ impl Pair {
                 codecs: default_codecs(kind),
                 header_extensions: default_header_extensions(kind),
                 mid_ext_id: Some(4),
+                ..Negotiated::default()
             };
             let id = TransceiverId(i as u32);
             let (sa, sb) = (a.transceivers[i].ssrc, b.transceivers[i].ssrc);
@@ -335,6 +336,7 @@ fn media_is_routed_by_mid_and_rewritten_to_the_sender_ssrc() {
         if let PeerEvent::Rtp {
             transceiver,
             packet,
+            ..
         } = e
         {
             let parsed = RtpPacket::parse(&packet).unwrap();
@@ -432,4 +434,102 @@ fn close_from_one_side() {
     }));
     assert_eq!(p.a.poll_timeout(), None);
     assert!(p.a.handle_timeout(p.now).is_err());
+}
+
+impl Pair {
+    /// a offers with SDP, b answers.
+    fn negotiate_sdp(&mut self) {
+        let now = self.now;
+        let offer = self.a.create_offer(RTCOfferOptions::default()).unwrap();
+        self.a.set_local_description(now, offer.clone()).unwrap();
+        self.b.set_remote_description(now, offer).unwrap();
+        let answer = self.b.create_answer().unwrap();
+        self.b.set_local_description(now, answer.clone()).unwrap();
+        self.a.set_remote_description(now, answer).unwrap();
+    }
+}
+
+/// RFC 8852 / RFC 8853: the first packet of each layer names its rid (and
+/// RTX its repaired rid); later packets of those SSRCs without any header
+/// extension — what senders do once the receiver knows the mapping —
+/// still reach the layer. Sent here below `write_rtp_rid`, which always
+/// tags, straight through a's SRTP.
+#[test]
+fn simulcast_ssrcs_latch_after_the_first_tagged_packet() {
+    let mut p = Pair::new();
+    let video =
+        p.a.add_transceiver_with_track(
+            MediaStreamTrack::new("cam", MediaKind::Video, "s"),
+            RTCRtpTransceiverInit {
+                direction: RTCRtpTransceiverDirection::SendOnly,
+                send_encodings: ["lo", "hi"]
+                    .iter()
+                    .map(|r| RTCRtpEncodingParameters { rid: (*r).into() })
+                    .collect(),
+                ..RTCRtpTransceiverInit::default()
+            },
+        )
+        .unwrap();
+    p.negotiate_sdp();
+    assert!(p.run_until(Duration::from_secs(10), |p| {
+        p.a.connection_state() == RTCPeerConnectionState::Connected
+            && p.b.connection_state() == RTCPeerConnectionState::Connected
+    }));
+    let layers = p.a.get_senders()[0].encodings.clone();
+    assert_eq!(layers.len(), 2);
+    for (seq, rid) in [(1, "lo"), (2, "hi")] {
+        p.a.write_rtp_rid(video, rid, &rtp(96, seq, &[1; 100]))
+            .unwrap();
+        p.a.write_rtp_rid(video, rid, &rtp(97, seq, &[2; 100]))
+            .unwrap();
+    }
+    while p.flush() > 0 {}
+    let routed = |events: Vec<PeerEvent>| -> Vec<(u32, Option<String>)> {
+        events
+            .into_iter()
+            .filter_map(|e| match e {
+                PeerEvent::Rtp { rid, packet, .. } => Some((
+                    RtpPacket::parse(&packet).unwrap().ssrc(),
+                    rid.map(|r| r.as_str().to_string()),
+                )),
+                _ => None,
+            })
+            .collect()
+    };
+    let first = routed(p.take(1));
+    let rid = |r: &str| Some(r.to_string());
+    let (lo, hi) = (&layers[0], &layers[1]);
+    assert_eq!(
+        first,
+        [
+            (lo.ssrc.unwrap(), rid("lo")),
+            (lo.rtx_ssrc.unwrap(), rid("lo")),
+            (hi.ssrc.unwrap(), rid("hi")),
+            (hi.rtx_ssrc.unwrap(), rid("hi")),
+        ]
+    );
+    // No mid, no rid: only the SSRC tells the layer now.
+    for (seq, ssrc) in [
+        (10, hi.ssrc.unwrap()),
+        (11, lo.rtx_ssrc.unwrap()),
+        (12, lo.ssrc.unwrap()),
+    ] {
+        p.a.transport
+            .send_rtp_with(|out| {
+                Ok(RtpHeader::new(96, seq, 9000, ssrc).marshal_packet(&[3; 50], out)?)
+            })
+            .unwrap();
+    }
+    while p.flush() > 0 {}
+    assert_eq!(
+        routed(p.take(1)),
+        [
+            (hi.ssrc.unwrap(), rid("hi")),
+            (lo.rtx_ssrc.unwrap(), rid("lo")),
+            (lo.ssrc.unwrap(), rid("lo")),
+        ]
+    );
+    // The receiver shows the SSRCs it latched per layer.
+    let receiver = p.b.get_receivers()[0].clone();
+    assert_eq!(receiver.encodings, layers);
 }

@@ -250,6 +250,19 @@ impl Channels {
         self.by_stream.clear();
     }
 
+    /// Closes every channel bound to an SCTP stream (the association under
+    /// them is gone: a new DTLS association); channels still waiting for a
+    /// stream keep waiting, for the next association.
+    pub(crate) fn close_bound(&mut self, events: &mut VecDeque<PeerEvent>) {
+        for (i, slot) in self.slots.iter_mut().enumerate() {
+            if slot.stream.is_some() && slot.state != RTCDataChannelState::Closed {
+                slot.state = RTCDataChannelState::Closed;
+                events.push_back(PeerEvent::DataChannelClose(DataChannelId(i as u32)));
+            }
+        }
+        self.by_stream.clear();
+    }
+
     /// Turns an event of the data channel layer into the peer
     /// connection's; may push one more event (a remote channel's `Open`)
     /// to `extra`.

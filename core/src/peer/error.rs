@@ -102,6 +102,31 @@ pub enum PeerError {
     /// A track of a kind the transceiver does not carry.
     #[error("track kind does not match the transceiver")]
     KindMismatch,
+    /// An RTP or RTCP packet that would not fit a datagram buffer once
+    /// SRTP-protected: `len` bytes (with the header extensions we add)
+    /// where at most `max` fit. Nothing was sent; the packet is not
+    /// truncated. `max` is 2028 bytes by default (2048-byte buffers less
+    /// the SRTP trailer), more with an [`super::RTCConfiguration::mtu`]
+    /// above 1984.
+    #[error("RTP/RTCP packet of {len} bytes is larger than the {max} bytes that fit a datagram")]
+    PacketTooLarge {
+        /// The packet's length as it would be sent, before SRTP.
+        len: usize,
+        /// The longest packet that fits.
+        max: usize,
+    },
+    /// A remote answer accepts the m-line `mid` outside the BUNDLE group
+    /// under the `balanced` or `max-compat` bundle policy (RFC 8829
+    /// §4.1.1): it would need an ICE/DTLS transport of its own, and
+    /// zerortc runs one per connection. Nothing changed; roll the offer
+    /// back or offer again (see [`super::RTCBundlePolicy`]).
+    #[error(
+        "the answer accepts m-line {mid:?} outside the BUNDLE group: a transport of its own is not supported"
+    )]
+    UnbundledTransport {
+        /// The mid of the first such m-line.
+        mid: String,
+    },
     /// A configuration value out of range.
     #[error("invalid configuration: {0}")]
     InvalidConfiguration(&'static str),

@@ -8,7 +8,7 @@ use crate::datachannel::DataChannelError;
 use super::PeerError;
 use super::buffer::Buffer;
 use super::datachannel::DataChannelId;
-use super::media::{MediaStreamTrack, TransceiverId};
+use super::media::{MediaStreamTrack, RtpStreamId, TransceiverId};
 use super::state::{
     RTCDtlsTransportState, RTCIceConnectionState, RTCIceGatheringState, RTCPeerConnectionState,
     RTCSignalingState,
@@ -129,11 +129,33 @@ pub enum PeerEvent {
         /// The track as the peer described it (`a=msid`).
         track: MediaStreamTrack,
     },
+    /// The peer stopped sending a track (W3C webrtc-pc §4.4.1.6, "process
+    /// the removal of a remote track": the track's `mute` and a
+    /// `removetrack` on each of its streams, `track.stream_ids`). Fires
+    /// when a remote description no longer sends on the m-line, when the
+    /// m-line is rejected, and when a rollback undoes the remote offer
+    /// that added the track (RFC 8829 §4.1.8.2).
+    RemoveTrack {
+        /// The transceiver whose receiver carried it.
+        transceiver: TransceiverId,
+        /// The track, as the `Track` event gave it.
+        track: MediaStreamTrack,
+        /// The track ended for good (W3C `ended`): its transceiver was
+        /// stopped, or removed by the rollback of the offer that created
+        /// it (and is gone from `get_transceivers`).
+        ended: bool,
+    },
     /// A decrypted RTP packet for a transceiver's receiver. Give `packet`
     /// back with [`super::RTCPeerConnection::recycle`].
     Rtp {
         /// The transceiver it was routed to (by mid, rid or SSRC).
         transceiver: TransceiverId,
+        /// The simulcast layer (RFC 8853) it belongs to, for a receiver
+        /// that negotiated layers: from its `rtp-stream-id` (or, RTX, its
+        /// `repaired-rtp-stream-id`) header extension, or the layer its
+        /// SSRC was latched to by an earlier packet that had one (RFC
+        /// 8852). `None` for a single stream.
+        rid: Option<RtpStreamId>,
         /// The RTP packet (parse it with [`crate::rtp::RtpPacket::parse`]).
         packet: Buffer,
     },

@@ -123,10 +123,11 @@ impl RTCDataChannel<'_> {
         if pc.closed {
             return Err(PeerError::Closed);
         }
-        let slot = pc
-            .channels
-            .get(self.id)
-            .ok_or(PeerError::NoSuchDataChannel(self.id.0))?;
+        // let-else, not `ok_or`: no error value is built (and dropped) per
+        // message on the hot path.
+        let Some(slot) = pc.channels.get(self.id) else {
+            return Err(PeerError::NoSuchDataChannel(self.id.0));
+        };
         let (RTCDataChannelState::Open, Some(stream)) = (slot.state, slot.stream) else {
             return Err(PeerError::DataChannelNotOpen(self.id.0));
         };
@@ -141,14 +142,12 @@ impl RTCDataChannel<'_> {
             }
             .into());
         }
-        let now = pc
-            .transport
-            .now()
-            .ok_or(PeerError::DataChannelNotOpen(self.id.0))?;
-        let sctp = pc
-            .transport
-            .sctp_mut()
-            .ok_or(PeerError::DataChannelNotOpen(self.id.0))?;
+        let Some(now) = pc.transport.now() else {
+            return Err(PeerError::DataChannelNotOpen(self.id.0));
+        };
+        let Some(sctp) = pc.transport.sctp_mut() else {
+            return Err(PeerError::DataChannelNotOpen(self.id.0));
+        };
         sctp.send(now, stream, data, binary)?;
         Ok(())
     }

@@ -7,6 +7,8 @@
 
 use std::time::Instant;
 
+use rand_core::RngCore;
+
 use crate::crypto::Fingerprint;
 use crate::ice::{Candidate, IceCredentials, IceRole};
 use crate::rtp::ExtensionMap;
@@ -81,31 +83,46 @@ impl RTCPeerConnection {
         Ok(())
     }
 
-    /// Our DTLS role and the peer's fingerprint. They are fixed by the
-    /// first answer: a later description with another fingerprint would
-    /// need a new DTLS association, which is refused.
+    /// Our DTLS role and the peer's fingerprint, from the first answer.
+    ///
+    /// A later exchange with another remote fingerprint (another endpoint
+    /// took the session over, typically with an ICE restart, or the peer
+    /// changed its certificate) starts a new DTLS association in the role
+    /// this exchange gives (RFC 8842 §5 and RFC 5763 §6.6, RFC 8829 §5.8
+    /// and §5.10): new handshake, new SRTP keys, a new SCTP association;
+    /// the data channels of the old one are closed with their `close`
+    /// events (W3C webrtc-pc §6.1.1.1), channels not yet bound to a stream
+    /// wait for the new one.
+    ///
+    /// The same fingerprint keeps the current association untouched, also
+    /// when the `a=setup` roles of the exchange differ from those of the
+    /// association: Firefox answers every re-offer `a=setup:active`, also
+    /// when it is the DTLS server, and keeps its association (see
+    /// `tests/fixtures/sdp/firefox153-ice-restart-answer-to-zerortc.sdp`);
+    /// restarting on the role alone would break such sessions. A role
+    /// change takes effect with a new fingerprint, as in libwebrtc.
     pub(crate) fn apply_dtls(
         &mut self,
         now: Instant,
         role: DtlsRole,
         fingerprint: Fingerprint,
     ) -> Result<(), PeerError> {
-        if let Some(current) = self.transport.dtls_params() {
-            if current.remote_fingerprint != fingerprint {
-                return Err(PeerError::InvalidDescription(
-                    "the remote fingerprint changed: a new DTLS association is not supported"
-                        .into(),
-                ));
+        let params = DtlsParams {
+            role,
+            remote_fingerprint: fingerprint,
+        };
+        match self.transport.dtls_params() {
+            Some(current) if current.remote_fingerprint == params.remote_fingerprint => {}
+            Some(_) => {
+                let mut dtls_seed = [0u8; 32];
+                self.rng.fill_bytes(&mut dtls_seed);
+                let sctp_seed = self.rng.next_u64();
+                self.channels.close_bound(&mut self.events);
+                self.transport
+                    .restart_dtls(now, params, dtls_seed, sctp_seed);
             }
-            return Ok(());
+            None => self.transport.set_dtls_params(now, params),
         }
-        self.transport.set_dtls_params(
-            now,
-            DtlsParams {
-                role,
-                remote_fingerprint: fingerprint,
-            },
-        );
         self.process_transport();
         Ok(())
     }
@@ -138,6 +155,12 @@ impl RTCPeerConnection {
         t.current_direction = Some(update.direction);
         t.has_sent |= update.direction.has_send();
         t.negotiated = update.negotiated;
+        t.negotiated.index_rtx();
+        // Only layers this sender offered can be sent.
+        let layers = &t.send_layers;
+        t.negotiated
+            .send_rids
+            .retain(|rid| layers.iter().any(|l| l.rid == *rid));
         t.remote_ssrcs = update.remote_ssrcs;
         t.from_remote_offer = false;
         if !update.direction.has_recv() {
@@ -157,19 +180,43 @@ impl RTCPeerConnection {
         let Some(t) = self.transceivers.get_mut(id.0 as usize) else {
             return;
         };
-        if let Some(track) = track {
-            t.receiver_track.id = track.id;
-            t.receiver_track.stream_ids = track.stream_ids;
-        }
         if remote_sends && !t.receiving && !t.stopped {
+            if let Some(track) = track {
+                t.receiver_track.id = track.id;
+                t.receiver_track.stream_ids = track.stream_ids;
+            }
             t.receiving = true;
             self.events.push_back(PeerEvent::Track {
                 transceiver: id,
                 track: t.receiver_track.clone(),
             });
         } else if !remote_sends {
-            t.receiving = false;
+            self.remove_remote_track(id, false);
+        } else if let Some(track) = track {
+            t.receiver_track.id = track.id;
+            t.receiver_track.stream_ids = track.stream_ids;
         }
+    }
+
+    /// The peer no longer sends on `id`'s m-line (a remote description
+    /// without send, a rejected m-line, a rollback): W3C webrtc-pc
+    /// §4.4.1.6 "process the removal of a remote track" — the track is
+    /// muted and leaves its streams, which is
+    /// [`PeerEvent::RemoveTrack`]; `ended` when the receiver goes away with
+    /// its transceiver (stopped, or removed by a rollback). Nothing fires
+    /// when the peer was not sending.
+    pub(crate) fn remove_remote_track(&mut self, id: TransceiverId, ended: bool) {
+        let Some(t) = self.transceivers.get_mut(id.0 as usize) else {
+            return;
+        };
+        if !std::mem::replace(&mut t.receiving, false) {
+            return;
+        }
+        self.events.push_back(PeerEvent::RemoveTrack {
+            transceiver: id,
+            track: t.receiver_track.clone(),
+            ended,
+        });
     }
 
     /// After the media m-lines of an answer: the routing tables follow the

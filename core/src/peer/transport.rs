@@ -39,7 +39,7 @@ use crate::sctp;
 use crate::srtp::{DtlsRole, SrtpConfig, SrtpSession};
 
 use super::PeerError;
-use super::buffer::{Pool, TxPool};
+use super::buffer::{Pool, TxPool, datagram_capacity};
 use super::config::SctpLimits;
 use super::demux::{PacketKind, classify};
 use super::state::{RTCDtlsTransportState, RTCIceConnectionState, RTCIceGatheringState};
@@ -48,8 +48,10 @@ use super::state::{RTCDtlsTransportState, RTCIceConnectionState, RTCIceGathering
 /// description (a ClientHello can overtake the answer).
 const MAX_EARLY_DTLS: usize = 8;
 /// Room after an RTP/RTCP packet for the SRTP(C) trailer: the largest tag
-/// (16) plus the SRTCP index (4).
-const SRTP_TRAILER_ROOM: usize = 20;
+/// (16, AEAD) plus the SRTCP index (4). RFC 3711 §3.1 and RFC 7714 §8:
+/// the protected packet is the plain one plus this trailer, so an RTP or
+/// RTCP packet may be at most the datagram capacity minus this.
+pub(crate) const SRTP_TRAILER_ROOM: usize = 20;
 /// Bytes DTLS adds to an application data record (AES-GCM).
 pub(crate) const DTLS_OVERHEAD: usize = RECORD_HEADER_LEN + GCM_RECORD_OVERHEAD;
 
@@ -149,6 +151,10 @@ pub struct TransportStats {
     pub dropped_srtp: u64,
     /// SCTP packets dropped (no association, or malformed).
     pub dropped_sctp: u64,
+    /// SRTP/SRTCP datagrams dropped because they are longer than the
+    /// connection's datagram buffers (2048 bytes, or the MTU plus DTLS
+    /// record room when larger): never truncated, never a larger buffer.
+    pub dropped_oversized: u64,
     /// Outgoing datagrams dropped because no candidate pair is usable.
     pub dropped_no_path: u64,
 }
@@ -226,8 +232,8 @@ impl Transport {
             srtp: None,
             sctp_params: None,
             sctp: None,
-            pool: Pool::default(),
-            tx: TxPool::new(mtu + 64),
+            pool: Pool::new(datagram_capacity(mtu)),
+            tx: TxPool::new(datagram_capacity(mtu)),
             out: VecDeque::new(),
             current: None,
             plain: vec![0; mtu],
@@ -281,6 +287,12 @@ impl Transport {
 
     pub(crate) fn sctp_mut(&mut self) -> Option<&mut DataChannels> {
         self.sctp.as_mut()
+    }
+
+    /// The longest RTP or RTCP packet (before SRTP) that fits a datagram
+    /// buffer once protected.
+    pub(crate) fn max_media_packet(&self) -> usize {
+        self.tx.capacity().saturating_sub(SRTP_TRAILER_ROOM)
     }
 
     pub(crate) fn certificate(&self) -> &Arc<Certificate> {
@@ -459,14 +471,44 @@ impl Transport {
     // ----- DTLS -----
 
     /// Sets the DTLS role and the remote fingerprint (from the remote
-    /// description). Once set they do not change: a later description
-    /// with another fingerprint or role needs a new transport.
+    /// description) for the first association. Another role or
+    /// fingerprint later is [`Transport::restart_dtls`].
     pub(crate) fn set_dtls_params(&mut self, now: Instant, params: DtlsParams) {
         self.touch(now);
         if self.dtls_params.is_none() {
             self.dtls_params = Some(params);
             self.maybe_start_dtls();
         }
+    }
+
+    /// Replaces the DTLS association (RFC 8842 §5, RFC 5763 §6.6: the
+    /// peer's fingerprint changed in a renegotiation, maybe the role too):
+    /// the old connection, its SRTP keys and the SCTP association over it
+    /// are dropped without alerts (the peer has dropped its side too, or
+    /// is another endpoint); a new handshake starts in `params.role` on
+    /// the current path with fresh randomness (`dtls_seed`), and SCTP,
+    /// when negotiated, starts a new association (`sctp_seed`) once it
+    /// connects. ICE is untouched.
+    pub(crate) fn restart_dtls(
+        &mut self,
+        now: Instant,
+        params: DtlsParams,
+        dtls_seed: [u8; 32],
+        sctp_seed: u64,
+    ) {
+        self.touch(now);
+        if self.closed {
+            return;
+        }
+        self.dtls = None;
+        self.srtp = None;
+        self.sctp = None;
+        self.early_dtls.clear();
+        self.config.dtls_seed = dtls_seed;
+        self.config.sctp_seed = sctp_seed;
+        self.dtls_params = Some(params);
+        self.set_dtls_state(RTCDtlsTransportState::New);
+        self.maybe_start_dtls();
     }
 
     fn dtls_config(&self, params: &DtlsParams) -> DtlsConfig {
@@ -633,6 +675,19 @@ impl Transport {
         self.events.push_back(TransportEvent::SctpStarted);
     }
 
+    /// Ends the SCTP association (the data m-line was rejected): an ABORT
+    /// goes out, and a later data m-line starts a new association.
+    pub(crate) fn stop_sctp(&mut self) {
+        if let Some(sctp) = self.sctp.as_mut() {
+            sctp.association_mut().abort(b"");
+            while let Some(d) = self.next_sctp_datagram() {
+                self.out.push_back(d);
+            }
+        }
+        self.sctp = None;
+        self.sctp_params = None;
+    }
+
     // ----- datagrams in -----
 
     /// Feeds one received datagram. Returns decrypted media for the peer
@@ -671,6 +726,11 @@ impl Transport {
                     self.stats.dropped_srtp += 1;
                     return Inbound::None;
                 };
+                if data.len() > self.pool.capacity() {
+                    // It would need a larger buffer: dropped, not truncated.
+                    self.stats.dropped_oversized += 1;
+                    return Inbound::None;
+                }
                 let mut buf = self.pool.copy_of(data);
                 let result = if kind == PacketKind::Rtp {
                     srtp.unprotector.unprotect_rtp(&mut buf)
@@ -705,10 +765,12 @@ impl Transport {
     /// Writes an RTP packet with `write` (into a send buffer; it returns
     /// the length), protects it and queues it. Without SRTP keys or a
     /// usable pair it is dropped and counted, and `write` is not called.
+    /// `Ok(true)` when queued, `Ok(false)` when dropped for want of keys or
+    /// a path. `write` gets [`Transport::max_media_packet`] bytes.
     pub(crate) fn send_rtp_with(
         &mut self,
         write: impl FnOnce(&mut [u8]) -> Result<usize, PeerError>,
-    ) -> Result<(), PeerError> {
+    ) -> Result<bool, PeerError> {
         self.send_srtp_with(false, write)
     }
 
@@ -716,7 +778,7 @@ impl Transport {
     pub(crate) fn send_rtcp_with(
         &mut self,
         write: impl FnOnce(&mut [u8]) -> Result<usize, PeerError>,
-    ) -> Result<(), PeerError> {
+    ) -> Result<bool, PeerError> {
         self.send_srtp_with(true, write)
     }
 
@@ -724,11 +786,11 @@ impl Transport {
         &mut self,
         rtcp: bool,
         write: impl FnOnce(&mut [u8]) -> Result<usize, PeerError>,
-    ) -> Result<(), PeerError> {
+    ) -> Result<bool, PeerError> {
         let path = self.path();
         let (Some(srtp), Some((local, peer))) = (self.srtp.as_mut(), path) else {
             self.stats.dropped_no_path += 1;
-            return Ok(());
+            return Ok(false);
         };
         let mut buf = self.tx.take();
         let room = buf.len().saturating_sub(SRTP_TRAILER_ROOM);
@@ -756,7 +818,7 @@ impl Transport {
                     data: buf,
                     len: n,
                 });
-                Ok(())
+                Ok(true)
             }
             Err(e) => {
                 self.tx.give(buf);

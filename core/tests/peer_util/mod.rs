@@ -61,6 +61,7 @@ impl Peer {
                 PeerEvent::Rtp {
                     transceiver,
                     packet,
+                    ..
                 } => {
                     let bytes = packet.to_vec();
                     self.pc.recycle(packet);

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use crate::crypto;
 use crate::ice::{Candidate, IceCredentials, IceRole};
-use crate::rtp::ExtensionMap;
+use crate::rtp::{ExtensionKind, ExtensionMap};
 use crate::sdp::{MediaDescription, SessionDescription, Setup};
 use crate::srtp::DtlsRole;
 
@@ -15,18 +15,20 @@ use super::convert::{
     add_to_extension_map, from_sdp_codec, from_sdp_direction, from_sdp_extmap, media_kind,
     mid_extension_id, remote_track,
 };
-use super::{Applied, MLine, MLineUse, RTCSdpType, RTCSessionDescription, RemoteRestart};
-use crate::peer::PeerError;
+use super::simulcast::{extension_id, negotiated_layers};
+use super::{
+    Applied, MLine, MLineUse, PreOfferTrack, RTCSdpType, RTCSessionDescription, RemoteRestart,
+};
 use crate::peer::connection::RTCPeerConnection;
-use crate::peer::event::RTCIceCandidateInit;
 use crate::peer::media::{
     MediaKind, Negotiated, RTCRtpTransceiverDirection, RTCRtpTransceiverInit, TransceiverId,
 };
 use crate::peer::negotiation::{MediaUpdate, RemoteIce};
 use crate::peer::state::RTCSignalingState;
 use crate::peer::transport::SctpParams;
+use crate::peer::{PeerError, RTCBundlePolicy};
 
-fn invalid(text: impl Into<String>) -> PeerError {
+pub(crate) fn invalid(text: impl Into<String>) -> PeerError {
     PeerError::InvalidDescription(text.into())
 }
 
@@ -133,6 +135,14 @@ fn check_remote(desc: &SessionDescription) -> Result<Option<RemoteTransport>, Pe
     }))
 }
 
+/// An answer (or pranswer) being applied with the offer it answers.
+struct Exchange<'a> {
+    offer: &'a SessionDescription,
+    answer: &'a SessionDescription,
+    /// We made the offer; the answer is the peer's.
+    local_offer: bool,
+}
+
 /// What a new remote offer's m-line will be bound to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Binding {
@@ -166,18 +176,6 @@ impl RTCPeerConnection {
             operation,
             state: self.signaling,
         }
-    }
-
-    /// A new remote fingerprint after DTLS parameters are set is refused.
-    fn check_fingerprint(&self, remote: Option<&RemoteTransport>) -> Result<(), PeerError> {
-        if let (Some(current), Some(remote)) = (self.transport.dtls_params(), remote)
-            && current.remote_fingerprint != remote.fingerprint
-        {
-            return Err(invalid(
-                "the remote fingerprint changed: a new DTLS association is not supported",
-            ));
-        }
-        Ok(())
     }
 
     // ----- local -----
@@ -308,64 +306,43 @@ impl RTCPeerConnection {
             };
             self.apply_dtls(now, role, r.fingerprint.clone())?;
         }
-        let mut extensions = ExtensionMap::new();
-        for ((line, ours), offered) in layout.iter().zip(&answer.media).zip(&offer.media) {
-            let is_accepted = accepted.contains(&line.mid);
-            match &line.usage {
-                MLineUse::Media(id) if is_accepted => {
-                    add_to_extension_map(&mut extensions, &ours.extmaps);
-                    self.apply_media(
-                        *id,
-                        media_update(&line.mid, ours, offered, answer.direction_of(ours)),
-                    );
-                }
-                MLineUse::Media(id) => self.reject_transceiver(*id),
-                MLineUse::Data if is_accepted => {
-                    self.apply_sctp(
-                        now,
-                        line.mid.clone(),
-                        SctpParams {
-                            local_port: sctp_port(ours),
-                            remote_port: sctp_port(offered),
-                        },
-                        max_message_size(offered),
-                    );
-                }
-                _ => {}
-            }
-        }
-        self.finish_media(extensions);
-        if kind == RTCSdpType::Answer {
-            self.jsep.mlines = layout;
-            self.jsep.pending_mlines = None;
-            self.jsep.current_local = Some(Applied {
-                sdp_type: RTCSdpType::Answer,
-                model: answer,
-            });
-            self.jsep.current_remote = self.jsep.pending_remote.take();
-            self.jsep.pending_local = None;
-            self.jsep.pending_mids.clear();
-            self.set_signaling(RTCSignalingState::Stable);
-            self.negotiation_needed = false;
-            self.update_negotiation_needed();
-        } else {
-            self.jsep.pending_local = Some(Applied {
-                sdp_type: RTCSdpType::Pranswer,
-                model: answer,
-            });
-            self.set_signaling(RTCSignalingState::HaveLocalPranswer);
-        }
+        self.apply_mlines(
+            now,
+            kind,
+            layout,
+            Exchange {
+                offer: &offer,
+                answer: &answer,
+                local_offer: false,
+            },
+        );
+        self.complete_exchange(kind, answer, false);
         Ok(())
     }
 
-    /// An m-line rejected by the answer: its transceiver is stopped.
+    /// An m-line rejected by the answer: its transceiver is stopped, and
+    /// a remote track it was receiving ends (W3C webrtc-pc §4.4.1.6,
+    /// "process the removal of a remote track", then the track `ended`).
     fn reject_transceiver(&mut self, id: TransceiverId) {
         if let Some(t) = self.transceivers.get_mut(id.0 as usize) {
             t.stopped = true;
             t.direction = RTCRtpTransceiverDirection::Stopped;
             t.current_direction = None;
-            t.receiving = false;
         }
+        self.remove_remote_track(id, true);
+    }
+
+    /// The data m-line was rejected by the final answer (port 0; RFC 8829
+    /// §5.10 "rejected m= section", RFC 8841 §10): there is no SCTP
+    /// transport, so every data channel, open or still connecting, is
+    /// closed with its `close` event (W3C webrtc-pc §6.1.1.1: the channels
+    /// of an SCTP transport that goes away are closed). A channel created
+    /// afterwards asks for a new negotiation and a new data m-line.
+    fn reject_data(&mut self) {
+        self.data_mid = None;
+        self.remote_max_message_size = 0;
+        self.transport.stop_sctp();
+        self.channels.close_all(&mut self.events);
     }
 
     // ----- remote -----
@@ -394,7 +371,6 @@ impl RTCPeerConnection {
                 }
                 let model = parse(&description.sdp)?;
                 let remote = check_remote(&model)?;
-                self.check_fingerprint(remote.as_ref())?;
                 // Its errors depend only on the negotiated layout, which a
                 // rollback leaves alone: check before rolling back.
                 let mut plan = self.plan_remote_offer(&model)?;
@@ -414,7 +390,6 @@ impl RTCPeerConnection {
                 }
                 let model = parse(&description.sdp)?;
                 let remote = check_remote(&model)?;
-                self.check_fingerprint(remote.as_ref())?;
                 self.check_remote_answer(&model, remote.as_ref())?;
                 self.apply_remote_answer(now, model, remote, kind)
             }
@@ -536,6 +511,17 @@ impl RTCPeerConnection {
         remote: Option<RemoteTransport>,
         plan: Vec<(MLine, Binding)>,
     ) -> Result<(), PeerError> {
+        // The remote tracks as they are, for a rollback.
+        self.jsep.pre_offer_tracks = self
+            .transceivers
+            .iter()
+            .filter(|t| !t.removed)
+            .map(|t| PreOfferTrack {
+                id: t.id,
+                receiving: t.receiving,
+                track: t.receiver_track.clone(),
+            })
+            .collect();
         // ICE first: the only step that can fail (bad credentials are
         // checked already, so it does not).
         if let Some(r) = &remote {
@@ -581,7 +567,7 @@ impl RTCPeerConnection {
                         kind,
                         RTCRtpTransceiverInit {
                             direction: RTCRtpTransceiverDirection::RecvOnly,
-                            stream_ids: Vec::new(),
+                            ..RTCRtpTransceiverInit::default()
                         },
                     )?;
                     if let Some(t) = self.transceivers.get_mut(id.0 as usize) {
@@ -601,6 +587,11 @@ impl RTCPeerConnection {
                     .transceivers
                     .get(id.0 as usize)
                     .map_or(MediaKind::Audio, |t| t.kind);
+                if m.is_rejected() {
+                    // The peer stopped the m-line: the track ends with it.
+                    self.remove_remote_track(id, true);
+                    continue;
+                }
                 let sends = accepted.contains(&line.mid) && offer.direction_of(m).sends();
                 self.apply_remote_track(id, sends, remote_track(kind, m));
             }
@@ -614,7 +605,7 @@ impl RTCPeerConnection {
         Ok(())
     }
 
-    fn current_remote_ufrag(&self) -> Option<String> {
+    pub(crate) fn current_remote_ufrag(&self) -> Option<String> {
         let remote = &self.jsep.current_remote.as_ref()?.model;
         let first = remote.media.iter().find(|m| !m.is_rejected())?;
         remote.ice_ufrag_of(first).map(str::to_string)
@@ -638,6 +629,20 @@ impl RTCPeerConnection {
         for (i, (m, line)) in answer.media.iter().zip(layout).enumerate() {
             if m.mid.as_deref() != Some(line.mid.as_str()) {
                 return Err(invalid(format!("m-line {i} of the answer has another mid")));
+            }
+        }
+        if self.config.bundle_policy != RTCBundlePolicy::MaxBundle {
+            // Balanced and max-compat: an accepted m-line the answer does
+            // not bundle needs a transport of its own (RFC 8829 §4.1.1).
+            let bundled = accepted_mids(answer);
+            if let Some(mid) = answer
+                .media
+                .iter()
+                .filter(|m| !m.is_rejected())
+                .filter_map(|m| m.mid.as_ref())
+                .find(|mid| !bundled.contains(mid))
+            {
+                return Err(PeerError::UnbundledTransport { mid: mid.clone() });
             }
         }
         if let Some(r) = remote {
@@ -684,183 +689,146 @@ impl RTCPeerConnection {
             };
             self.apply_dtls(now, role, r.fingerprint.clone())?;
         }
-        let accepted = accepted_mids(&answer);
-        let mut extensions = ExtensionMap::new();
         let offer = self
             .jsep
             .pending_local
             .as_ref()
             .map(|a| a.model.clone())
             .unwrap_or_default();
-        for (i, (line, m)) in layout.iter().zip(&answer.media).enumerate() {
-            let is_accepted = accepted.contains(&line.mid);
-            match &line.usage {
-                MLineUse::Media(id) if is_accepted => {
-                    add_to_extension_map(&mut extensions, &m.extmaps);
-                    let theirs = answer.direction_of(m);
-                    self.apply_media(*id, media_update(&line.mid, m, m, theirs.reverse()));
-                    let kind = self
-                        .transceivers
-                        .get(id.0 as usize)
-                        .map_or(MediaKind::Audio, |t| t.kind);
-                    self.apply_remote_track(*id, theirs.sends(), remote_track(kind, m));
-                }
-                MLineUse::Media(id) => self.reject_transceiver(*id),
-                MLineUse::Data if is_accepted => {
-                    let ours = offer.media.get(i).map_or(SCTP_PORT, sctp_port);
-                    self.apply_sctp(
-                        now,
-                        line.mid.clone(),
-                        SctpParams {
-                            local_port: ours,
-                            remote_port: sctp_port(m),
-                        },
-                        max_message_size(m),
-                    );
-                }
-                _ => {}
-            }
-        }
-        self.finish_media(extensions);
-        if kind == RTCSdpType::Answer {
-            self.jsep.mlines = layout;
-            self.jsep.pending_mlines = None;
-            self.jsep.current_local = self.jsep.pending_local.take();
-            self.jsep.current_remote = Some(Applied {
-                sdp_type: RTCSdpType::Answer,
-                model: answer,
-            });
-            self.jsep.pending_remote = None;
-            self.jsep.pending_mids.clear();
-            self.set_signaling(RTCSignalingState::Stable);
-            self.negotiation_needed = false;
-            self.update_negotiation_needed();
-        } else {
-            self.jsep.pending_remote = Some(Applied {
-                sdp_type: RTCSdpType::Pranswer,
-                model: answer,
-            });
-            self.set_signaling(RTCSignalingState::HaveRemotePranswer);
-        }
+        self.apply_mlines(
+            now,
+            kind,
+            layout,
+            Exchange {
+                offer: &offer,
+                answer: &answer,
+                local_offer: true,
+            },
+        );
+        self.complete_exchange(kind, answer, true);
         Ok(())
     }
 
-    // ----- rollback -----
-
-    /// Undoes the pending offer (ours or the peer's): mids it assigned,
-    /// transceivers it created without a track, pending ICE changes.
-    pub(crate) fn rollback(&mut self) {
-        for id in std::mem::take(&mut self.jsep.pending_mids) {
-            if let Some(t) = self.transceivers.get_mut(id.0 as usize) {
-                t.mid = None;
-                if t.from_remote_offer && t.sender_track.is_none() {
-                    t.removed = true;
-                    t.stopped = true;
-                    t.direction = RTCRtpTransceiverDirection::Stopped;
+    /// Applies every m-line of an answer or pranswer, ours or the peer's
+    /// (RFC 8829 §5.9 and §5.10, W3C webrtc-pc §4.4.1.6): an accepted
+    /// audio/video line sets its transceiver's mid, direction, codecs,
+    /// header extensions, SSRCs and simulcast layers (and, when the answer
+    /// is the peer's, whether the peer sends); a rejected one stops its
+    /// transceiver; an accepted data line starts SCTP, a rejected one
+    /// (final answer only) closes the SCTP transport and every data
+    /// channel. Then the routing tables follow.
+    fn apply_mlines(
+        &mut self,
+        now: Instant,
+        kind: RTCSdpType,
+        mut layout: Vec<MLine>,
+        ex: Exchange<'_>,
+    ) {
+        let accepted = accepted_mids(ex.answer);
+        let mut extensions = ExtensionMap::new();
+        for (i, line) in layout.iter_mut().enumerate() {
+            let (Some(offered), Some(answered)) = (ex.offer.media.get(i), ex.answer.media.get(i))
+            else {
+                continue;
+            };
+            let (ours, theirs) = if ex.local_offer {
+                (offered, answered)
+            } else {
+                (answered, offered)
+            };
+            let is_accepted = accepted.contains(&line.mid);
+            match &line.usage {
+                MLineUse::Media(id) if is_accepted => {
+                    add_to_extension_map(&mut extensions, &answered.extmaps);
+                    let answer_direction = ex.answer.direction_of(answered);
+                    let direction = if ex.local_offer {
+                        answer_direction.reverse()
+                    } else {
+                        answer_direction
+                    };
+                    let update =
+                        media_update(&line.mid, answered, theirs, direction, ex.local_offer);
+                    self.apply_media(*id, update);
+                    if ex.local_offer {
+                        let media = self
+                            .transceivers
+                            .get(id.0 as usize)
+                            .map_or(MediaKind::Audio, |t| t.kind);
+                        self.apply_remote_track(
+                            *id,
+                            answer_direction.sends(),
+                            remote_track(media, answered),
+                        );
+                    }
                 }
-                t.receiving = false;
+                MLineUse::Media(id) => self.reject_transceiver(*id),
+                MLineUse::Data if is_accepted => self.apply_sctp(
+                    now,
+                    line.mid.clone(),
+                    SctpParams {
+                        local_port: sctp_port(ours),
+                        remote_port: sctp_port(theirs),
+                    },
+                    max_message_size(theirs),
+                ),
+                MLineUse::Data if kind == RTCSdpType::Answer => {
+                    self.reject_data();
+                    line.usage = MLineUse::Unsupported;
+                }
+                MLineUse::Data | MLineUse::Unsupported => {}
             }
         }
-        let first_exchange =
-            self.jsep.current_local.is_none() && self.jsep.current_remote.is_none();
-        let was_remote_offer = self.signaling == RTCSignalingState::HaveRemoteOffer;
-        self.jsep.pending_mlines = None;
-        self.jsep.pending_local = None;
-        self.jsep.pending_remote = None;
-        self.jsep.pending_local_ice = None;
-        self.jsep.remote_restart = None;
-        self.jsep.pending_remote_candidates.clear();
-        if first_exchange && was_remote_offer {
-            // The ICE agent was made for the peer's offer, as controlled:
-            // start over.
-            self.transport.reset_ice();
-            self.local_candidates.clear();
-            self.local_candidates_complete = false;
+        self.finish_media(extensions);
+        self.jsep.pending_mlines = Some(layout);
+    }
+
+    /// Ends an exchange with its answer (stable: the pending descriptions
+    /// become current) or pranswer (have-local/remote-pranswer).
+    fn complete_exchange(&mut self, kind: RTCSdpType, answer: SessionDescription, remote: bool) {
+        let applied = Applied {
+            sdp_type: kind,
+            model: answer,
+        };
+        if kind != RTCSdpType::Answer {
+            if remote {
+                self.jsep.pending_remote = Some(applied);
+                self.set_signaling(RTCSignalingState::HaveRemotePranswer);
+            } else {
+                self.jsep.pending_local = Some(applied);
+                self.set_signaling(RTCSignalingState::HaveLocalPranswer);
+            }
+            return;
         }
-        self.router
-            .rebuild(&self.transceivers, self.router.extensions);
+        if let Some(layout) = self.jsep.pending_mlines.take() {
+            self.jsep.mlines = layout;
+        }
+        if remote {
+            self.jsep.current_local = self.jsep.pending_local.take();
+            self.jsep.current_remote = Some(applied);
+            self.jsep.pending_remote = None;
+        } else {
+            self.jsep.current_local = Some(applied);
+            self.jsep.current_remote = self.jsep.pending_remote.take();
+            self.jsep.pending_local = None;
+        }
+        self.jsep.pending_mids.clear();
+        self.jsep.pre_offer_tracks.clear();
         self.set_signaling(RTCSignalingState::Stable);
         self.negotiation_needed = false;
         self.update_negotiation_needed();
     }
-
-    // ----- candidates -----
-
-    pub(crate) fn apply_candidate(&mut self, init: RTCIceCandidateInit) -> Result<(), PeerError> {
-        let remote = &self
-            .jsep
-            .remote()
-            .ok_or(PeerError::NoRemoteDescription)?
-            .model;
-        let index = match (&init.sdp_mid, init.sdp_m_line_index) {
-            (Some(mid), _) => remote
-                .media
-                .iter()
-                .position(|m| m.mid.as_ref() == Some(mid))
-                .ok_or_else(|| PeerError::UnknownMid(mid.clone()))?,
-            (None, Some(i)) => {
-                let i = usize::from(i);
-                if i >= remote.media.len() {
-                    return Err(PeerError::UnknownMLine(init.sdp_m_line_index.unwrap_or(0)));
-                }
-                i
-            }
-            (None, None) => return Err(PeerError::CandidateWithoutMid),
-        };
-        let Some(m) = remote.media.get(index) else {
-            return Err(PeerError::UnknownMLine(index as u16));
-        };
-        let line_ufrag = remote.ice_ufrag_of(m).map(str::to_string);
-        let accepted = accepted_mids(remote).contains(&m.mid.clone().unwrap_or_default());
-        if init.candidate.trim().is_empty() {
-            if accepted {
-                self.transport.end_of_remote_candidates();
-            }
-            return Ok(());
-        }
-        let candidate = Candidate::parse(&init.candidate)?;
-        let ufrag = init.username_fragment.clone().or(candidate.ufrag.clone());
-        let restart_pending = self.jsep.remote_restart.is_some();
-        if let Some(u) = &ufrag
-            && Some(u) != line_ufrag.as_ref()
-        {
-            if self.current_remote_ufrag().as_ref() == Some(u) {
-                return Ok(()); // an old generation: ignored (RFC 8838 §4.4)
-            }
-            return Err(invalid("candidate ufrag of no remote description"));
-        }
-        // Kept in the remote description.
-        let applied = if self.jsep.pending_remote.is_some() {
-            self.jsep.pending_remote.as_mut()
-        } else {
-            self.jsep.current_remote.as_mut()
-        };
-        if let Some(m) = applied.and_then(|a| a.model.media.get_mut(index))
-            && !m.candidates.contains(&candidate)
-        {
-            m.candidates.push(candidate.clone());
-        }
-        if !accepted {
-            return Ok(());
-        }
-        if restart_pending {
-            self.jsep.pending_remote_candidates.push(candidate);
-        } else {
-            self.transport.add_remote_candidate(&candidate);
-            self.process_transport();
-        }
-        Ok(())
-    }
 }
 
 /// The negotiated parameters of an accepted audio/video m-line: the codecs
-/// and extensions of the answer (`answer_line`), the peer's SSRCs from
-/// its own line (`remote_line`), our direction.
+/// and extensions of the answer (`answer_line`), the simulcast layers it
+/// settled (RFC 8853 §5.3), the peer's SSRCs from its own line
+/// (`remote_line`), our direction.
 fn media_update(
     mid: &str,
     answer_line: &MediaDescription,
     remote_line: &MediaDescription,
     ours: crate::sdp::Direction,
+    local_offer: bool,
 ) -> MediaUpdate {
     let kind = media_kind(&answer_line.kind).unwrap_or(MediaKind::Audio);
     let codecs = answer_line
@@ -869,6 +837,7 @@ fn media_update(
         .filter(|c| answer_line.payload_types().any(|pt| pt == c.payload_type))
         .filter_map(|c| from_sdp_codec(kind, c))
         .collect();
+    let (send_rids, recv_rids) = negotiated_layers(answer_line, local_offer);
     MediaUpdate {
         mid: mid.into(),
         direction: from_sdp_direction(ours),
@@ -876,6 +845,11 @@ fn media_update(
             codecs,
             header_extensions: answer_line.extmaps.iter().map(from_sdp_extmap).collect(),
             mid_ext_id: mid_extension_id(&answer_line.extmaps),
+            rid_ext_id: extension_id(&answer_line.extmaps, ExtensionKind::RtpStreamId),
+            rrid_ext_id: extension_id(&answer_line.extmaps, ExtensionKind::RepairedRtpStreamId),
+            send_rids,
+            recv_rids,
+            rtx_pts: 0,
         },
         remote_ssrcs: remote_line.ssrcs.iter().map(|s| s.ssrc).collect(),
     }

@@ -46,6 +46,8 @@ struct Section<'a> {
     codecs: Vec<crate::sdp::Codec>,
     extmaps: Vec<ExtMap>,
     rtcp_rsize: bool,
+    /// Offer the sender's simulcast layers (offers only).
+    simulcast: bool,
 }
 
 /// A rejected m-line: port 0, the kind, proto and formats as given.
@@ -91,6 +93,7 @@ impl RTCPeerConnection {
             codecs,
             extmaps,
             rtcp_rsize,
+            simulcast,
         } = spec;
         let mut m = MediaDescription::new(to_sdp_kind(t.kind), DISCARD_PORT, Proto::UdpTlsRtpSavpf);
         transport.apply(&mut m);
@@ -106,6 +109,10 @@ impl RTCPeerConnection {
         let has_rtx = codecs.iter().any(crate::sdp::Codec::is_rtx);
         for c in codecs {
             m.push_codec(c);
+        }
+        let simulcast = simulcast && direction.sends() && t.send_layers.len() > 1;
+        if simulcast {
+            super::simulcast::offer_layers(&t.send_layers, &mut m);
         }
         if direction.sends()
             && let Some(track) = &t.sender_track
@@ -123,8 +130,10 @@ impl RTCPeerConnection {
                     track_id: Some(track.id.clone()),
                 })
                 .collect();
-            let mut ssrcs = vec![t.ssrc];
-            if let (true, Some(rtx)) = (has_rtx, t.rtx_ssrc) {
+            // Simulcast layers are named by rid, without a=ssrc lines
+            // (RFC 8853 §5.2, as Chromium offers them).
+            let mut ssrcs = if simulcast { Vec::new() } else { vec![t.ssrc] };
+            if let (false, true, Some(rtx)) = (simulcast, has_rtx, t.rtx_ssrc) {
                 ssrcs.push(rtx);
                 m.ssrc_groups.push(SsrcGroup {
                     semantics: "FID".into(),
@@ -261,6 +270,7 @@ impl RTCPeerConnection {
                                 codecs: Self::offer_codecs(t),
                                 extmaps: Self::offer_extmaps(t),
                                 rtcp_rsize: true,
+                                simulcast: true,
                             },
                             &transport,
                         )
@@ -319,18 +329,21 @@ impl RTCPeerConnection {
             None => self.local_ice.clone(),
         };
         let accepted = super::apply::accepted_mids(&remote);
-        let setup = match self.transport.dtls_role() {
-            Some(DtlsRole::Client) => Setup::Active,
-            Some(DtlsRole::Server) => Setup::Passive,
-            None => {
-                let offered = remote
-                    .media
-                    .iter()
-                    .find(|m| accepted.contains(&m.mid.clone().unwrap_or_default()))
-                    .and_then(|m| remote.setup_of(m))
-                    .unwrap_or(Setup::ActPass);
-                answer_setup(offered)
-            }
+        let offered = remote
+            .media
+            .iter()
+            .find(|m| accepted.contains(&m.mid.clone().unwrap_or_default()))
+            .and_then(|m| remote.setup_of(m))
+            .unwrap_or(Setup::ActPass);
+        // RFC 8842 §5.3 and §5.5: an `actpass` re-offer leaves the roles of
+        // the current association as they are; an offer that takes a role
+        // (`active`/`passive`, RFC 8842 §5.2) gets the other one (it takes
+        // effect with a new association, that is with a new remote
+        // fingerprint: see `apply_dtls`).
+        let setup = match (self.transport.dtls_role(), offered) {
+            (Some(DtlsRole::Client), Setup::ActPass) => Setup::Active,
+            (Some(DtlsRole::Server), Setup::ActPass) => Setup::Passive,
+            _ => answer_setup(offered),
         };
         let transport = TransportAttrs {
             ice,
@@ -368,7 +381,7 @@ impl RTCPeerConnection {
                                 to_sdp_direction(t.direction),
                             );
                             bundle.push(line.mid.clone());
-                            self.media_section(
+                            let mut m = self.media_section(
                                 t,
                                 Section {
                                     mid: &line.mid,
@@ -376,9 +389,12 @@ impl RTCPeerConnection {
                                     codecs,
                                     extmaps,
                                     rtcp_rsize: offered.rtcp_rsize,
+                                    simulcast: false,
                                 },
                                 &transport,
-                            )
+                            );
+                            super::simulcast::answer_layers(offered, &mut m);
+                            m
                         }
                     }
                     _ => reject(),

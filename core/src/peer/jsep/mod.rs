@@ -4,17 +4,25 @@
 //! (through `negotiation.rs`), with the W3C signaling state machine,
 //! rollback, trickle ICE and ICE restart.
 //!
-//! Choices (max-bundle, rtcp-mux require):
+//! Choices (one transport, rtcp-mux require; the bundle policies are
+//! described at [`super::RTCBundlePolicy`]):
 //! - every m-line carries `a=ice-ufrag`, `a=ice-pwd`, `a=fingerprint`,
 //!   `a=setup` and port 9, and all accepted mids form one BUNDLE group, as
 //!   Chromium writes; candidates go in the first m-line;
 //! - an offer has `a=setup:actpass`; an answer `active` (we are the DTLS
-//!   client, RFC 8842 §5.2) unless a DTLS association exists, whose role
-//!   it keeps;
+//!   client, RFC 8842 §5.3) unless a DTLS association exists, whose role
+//!   it keeps for an `actpass` re-offer; an offer that takes a role gets
+//!   the other one. A changed remote fingerprint starts a new DTLS
+//!   association (in the roles of that exchange) when the exchange
+//!   completes (RFC 8842 §5, see `negotiation.rs`); roles alone do not
+//!   (Firefox re-answers `active` as the DTLS server);
 //! - an offer without a BUNDLE group gets all m-lines but the first
 //!   rejected (one transport only); m-lines of unknown kinds, audio/video
 //!   lines without a common codec and SCTP lines without a port are
 //!   rejected (port 0);
+//! - a simulcast offer (RFC 8853) is answered with `a=rid ... recv` and
+//!   `a=simulcast:recv` for the layers we take (`simulcast.rs`); a sender
+//!   made with several `sendEncodings` offers simulcast;
 //! - a remote offer's new audio/video m-line takes a transceiver made by
 //!   `add_track` of the same kind that has no mid yet, else a new
 //!   recvonly one (RFC 8829 §5.10);
@@ -24,6 +32,8 @@
 mod apply;
 mod build;
 pub(crate) mod convert;
+mod rollback;
+mod simulcast;
 
 use std::time::Instant;
 
@@ -139,6 +149,15 @@ pub(crate) struct RemoteRestart {
     pub local: IceCredentials,
 }
 
+/// A transceiver's remote track before a remote offer was applied, to
+/// restore it if the offer is rolled back.
+#[derive(Debug, Clone)]
+pub(crate) struct PreOfferTrack {
+    pub id: TransceiverId,
+    pub receiving: bool,
+    pub track: super::media::MediaStreamTrack,
+}
+
 /// Offer/answer bookkeeping.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct JsepState {
@@ -166,6 +185,8 @@ pub(crate) struct JsepState {
     pub remote_restart: Option<RemoteRestart>,
     /// Transceivers that got their mid from the pending description.
     pub pending_mids: Vec<TransceiverId>,
+    /// Remote tracks before the pending remote offer (for its rollback).
+    pub pre_offer_tracks: Vec<PreOfferTrack>,
     /// Remote candidates trickled for a restart not applied yet.
     pub pending_remote_candidates: Vec<Candidate>,
     /// What each transceiver's direction was when last negotiated (the

@@ -2,7 +2,7 @@
 //! opened with DCEP (RFC 8832) or negotiated out of band, closed by
 //! stream reset (RFC 8831 §6.7).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use super::dcep::{
@@ -10,6 +10,7 @@ use super::dcep::{
     PPID_DCEP, PPID_STRING, PPID_STRING_EMPTY, PPID_STRING_PARTIAL,
 };
 use super::error::DataChannelError;
+use crate::sctp::assoc::StreamMap;
 use crate::sctp::{AbortReason, Association, Config, Event, Reliability, SctpError};
 
 /// Which end of the DTLS handshake this peer is: the client uses even
@@ -165,7 +166,9 @@ pub enum DataChannelEvent {
 pub struct DataChannels {
     assoc: Association,
     role: DtlsRole,
-    channels: HashMap<u16, Channel>,
+    /// By stream id, with the SCTP layer's hasher: cheap, and the same
+    /// iteration order in every run (reproducible under a seed).
+    channels: StreamMap<Channel>,
     events: VecDeque<DataChannelEvent>,
     scratch: Vec<u8>,
 }
@@ -176,7 +179,7 @@ impl DataChannels {
         Self {
             assoc: Association::new(config, now),
             role,
-            channels: HashMap::new(),
+            channels: StreamMap::default(),
             events: VecDeque::new(),
             scratch: Vec::new(),
         }

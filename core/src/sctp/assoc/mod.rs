@@ -44,6 +44,7 @@ use arrayvec::ArrayVec;
 pub use config::Config;
 pub use recv::Message;
 pub use send::Reliability;
+pub(crate) use stream_map::StreamMap;
 
 use self::cookie::{
     CookieFields, PEER_FORWARD_TSN, PEER_I_DATA, PEER_RECONFIG, PEER_ZERO_CHECKSUM,

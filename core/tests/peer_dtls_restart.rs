@@ -259,3 +259,40 @@ fn a_new_association_takes_the_new_roles() {
     message(&mut w, 1, remote2, ch2, "new roles back");
     video_flows(&mut w, video, 9);
 }
+
+/// RFC 8829 §5.11: an answer whose fingerprint changes while the ICE
+/// session goes on (no ICE restart in our offer) would need a new DTLS
+/// association over the same path: refused with a typed error, our offer
+/// still pending and the association untouched; the true answer then
+/// applies.
+#[test]
+fn a_new_fingerprint_in_an_answer_without_an_ice_restart_is_refused() {
+    let (mut w, video, ch, remote) = connected(84);
+    let now = w.now();
+    let offer = w.a().create_offer(RTCOfferOptions::default()).unwrap();
+    w.a().set_local_description(now, offer.clone()).unwrap();
+    w.b().set_remote_description(now, offer).unwrap();
+    let answer = w.b().create_answer().unwrap();
+    w.b().set_local_description(now, answer.clone()).unwrap();
+    let other = RTCPeerConnection::new(config(8484)).unwrap().fingerprint();
+    let ours = w.b().fingerprint().to_string();
+    assert!(answer.sdp.contains(&ours));
+    let forged = answer.sdp.replace(&ours, &other.to_string());
+    let err = w
+        .a()
+        .set_remote_description(now, RTCSessionDescription::answer(forged))
+        .unwrap_err();
+    assert!(
+        matches!(&err, PeerError::InvalidDescription(text) if text.contains("fingerprint")),
+        "{err:?}"
+    );
+    assert_eq!(w.a().signaling_state(), RTCSignalingState::HaveLocalOffer);
+    w.a().set_remote_description(now, answer).unwrap();
+    assert_eq!(w.a().signaling_state(), RTCSignalingState::Stable);
+    w.run_for(Duration::from_millis(200));
+    message(&mut w, 0, ch, remote, "same association");
+    video_flows(&mut w, video, 11);
+    for p in &w.peers {
+        assert!(dtls_events(p).is_empty(), "{:?}", p.events);
+    }
+}

@@ -657,6 +657,19 @@ impl RTCPeerConnection {
             {
                 return Err(invalid("an answer cannot restart ICE"));
             }
+            // RFC 8829 §5.11: a new DTLS association (a changed remote
+            // fingerprint) over the same ICE session is an error; it needs
+            // the ICE restart of a new endpoint taking over.
+            if !restarting
+                && self
+                    .transport
+                    .dtls_params()
+                    .is_some_and(|p| p.remote_fingerprint != r.fingerprint)
+            {
+                return Err(invalid(
+                    "the answer changes the DTLS fingerprint without an ICE restart",
+                ));
+            }
         }
         Ok(())
     }

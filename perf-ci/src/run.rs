@@ -104,10 +104,20 @@ fn target_dir(root: &Path) -> PathBuf {
 /// and builds into `target/ir` through it. Every path compiled into the binaries, and
 /// `argv[0]`, then has the same length wherever the checkout is: same commit, same memory
 /// layout, same figures.
+///
+/// The environment is the other input to that layout: gungraun clears the benchmark's
+/// environment but keeps `LD_LIBRARY_PATH` and `LD_PRELOAD`, which then sit on the client's
+/// stack. `cargo run -p perf-ci` sets `LD_LIBRARY_PATH` (to its target directories) and
+/// running `target/release/perf-ci` does not, and that alone moved the same RTP marshal
+/// between 434 and 446 Ir. So the gungraun suites run without those two variables
+/// ([`IrBuildEnv::unset`]), however perf-ci was started.
 #[derive(Debug, Clone, Default)]
 pub struct IrBuildEnv {
     /// Extra environment for `cargo bench` of the gungraun suites.
     pub vars: Vec<(String, String)>,
+    /// Variables removed from that environment (those gungraun would pass on to the
+    /// benchmark under valgrind).
+    pub unset: Vec<String>,
     /// The workspace manifest through the fixed-length link.
     pub manifest_path: PathBuf,
     /// The target directory as cargo sees it (through the link).
@@ -115,6 +125,10 @@ pub struct IrBuildEnv {
     /// The fixed-length link to the workspace root.
     pub link: PathBuf,
 }
+
+/// What gungraun keeps in a cleared environment (its `env_clear`): removed for the
+/// instruction-count suites, see [`IrBuildEnv`].
+pub const IR_UNSET_VARS: [&str; 2] = ["LD_LIBRARY_PATH", "LD_PRELOAD"];
 
 /// FNV-1a, 64 bit: a stable name for a checkout (not security relevant).
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -148,6 +162,7 @@ impl IrBuildEnv {
                 "CARGO_TARGET_DIR".to_string(),
                 target_dir.display().to_string(),
             )],
+            unset: IR_UNSET_VARS.iter().map(|v| (*v).to_string()).collect(),
             manifest_path: link.join("Cargo.toml"),
             target_dir,
             link,
@@ -192,9 +207,14 @@ fn stream(
     root: &Path,
     args: &[&str],
     env: &[(String, String)],
+    unset: &[String],
     on_line: &mut dyn FnMut(&str),
 ) -> Result<(String, bool), String> {
-    let mut child = Command::new(cargo())
+    let mut command = Command::new(cargo());
+    for var in unset {
+        command.env_remove(var);
+    }
+    let mut child = command
         .args(args)
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .current_dir(root)
@@ -341,7 +361,13 @@ pub fn execute(plan: &RunPlan, mut results: Results) -> RunOutcome {
                 eprintln!("    | {line}");
             }
         };
-        let outcome = stream(&plan.root, &args, &ir_env.vars, &mut print_line);
+        let outcome = stream(
+            &plan.root,
+            &args,
+            &ir_env.vars,
+            &ir_env.unset,
+            &mut print_line,
+        );
         let (stdout, ok) = match outcome {
             Ok(v) => v,
             Err(e) => {
@@ -409,7 +435,7 @@ pub fn execute(plan: &RunPlan, mut results: Results) -> RunOutcome {
                 eprintln!("    | {line}");
             }
         };
-        match stream(&plan.root, &args, &[], &mut echo) {
+        match stream(&plan.root, &args, &[], &[], &mut echo) {
             Ok((stdout, ok)) => {
                 match allocs::parse_output(&stdout) {
                     Ok(figures) => {
@@ -457,7 +483,7 @@ pub fn execute(plan: &RunPlan, mut results: Results) -> RunOutcome {
                     eprintln!("    | {line}");
                 }
             };
-            match stream(&plan.root, &args, &[], &mut echo) {
+            match stream(&plan.root, &args, &[], &[], &mut echo) {
                 Ok((_, true)) => progress.end(&what, began, "done"),
                 Ok((_, false)) => failures.push(format!("{what}: cargo bench failed")),
                 Err(e) => failures.push(format!("{what}: {e}")),

@@ -57,6 +57,7 @@ fn setup(name: &str, alloc_lines: &str) -> Setup {
 echo "$@" >> '{log}'
 case "$*" in
   *"--bench tiny_ir"*)
+    echo "LD_LIBRARY_PATH=${{LD_LIBRARY_PATH-unset}} LD_PRELOAD=${{LD_PRELOAD-unset}}" >> '{log}.env'
     echo "   Compiling zerortc-benches (fake)" >&2
     cat '{fx}/gungraun/output-changed.jsonl' ;;
   *"--bench tiny "*)
@@ -89,6 +90,8 @@ fn run(s: &Setup, args: &[&str]) -> Output {
         .current_dir(s.root.join("benches"))
         .env("CARGO", s.bin.join("cargo"))
         .env("CARGO_TARGET_DIR", s.root.join("target"))
+        // As `cargo run -p perf-ci` would leave it: must not reach the Ir suites.
+        .env("LD_LIBRARY_PATH", "/leaked/by/cargo/run")
         .env("PATH", path)
         .env_remove("GUNGRAUN_RUNNER")
         .output()
@@ -140,6 +143,10 @@ fn run_collects_all_three_kinds() {
         ir.vars,
         [("CARGO_TARGET_DIR".to_string(), format!("{link}/target/ir"))]
     );
+    assert_eq!(ir.unset, ["LD_LIBRARY_PATH", "LD_PRELOAD"]);
+    // gungraun would hand these to the benchmark under valgrind (its stack layout).
+    let env_seen = std::fs::read_to_string(format!("{}.env", s.log.display())).unwrap_or_default();
+    assert_eq!(env_seen.trim(), "LD_LIBRARY_PATH=unset LD_PRELOAD=unset");
     let calls = std::fs::read_to_string(&s.log).unwrap();
     let lines: Vec<&str> = calls.lines().collect();
     let first = format!(

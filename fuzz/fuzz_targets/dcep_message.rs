@@ -18,5 +18,8 @@ fuzz_target!(|data: &[u8]| {
     let n = message.write(&mut out).expect("a parsed message writes");
     assert_eq!(n, message.encoded_len());
     assert_eq!(&out[..n], &data[..n]);
-    assert_eq!(DcepMessage::parse(&out).expect("written message parses"), message);
+    assert_eq!(
+        DcepMessage::parse(&out).expect("written message parses"),
+        message
+    );
 });

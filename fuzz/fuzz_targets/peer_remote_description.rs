@@ -48,7 +48,9 @@ fuzz_target!(|data: &[u8]| {
         }
         Ok(()) => {
             let offer = SessionDescription::parse(text).expect("accepted offers parse");
-            let answer = pc.create_answer().expect("an accepted offer can be answered");
+            let answer = pc
+                .create_answer()
+                .expect("an accepted offer can be answered");
             pc.set_local_description(now, answer.clone())
                 .expect("our answer applies");
             let parsed = SessionDescription::parse(&answer.sdp).expect("our answer parses");

@@ -80,7 +80,9 @@ fuzz_target!(|data: &[u8]| {
     let mut rest = data;
     let mut turn = 0u32;
     while let Some((len, tail)) = rest.split_first_chunk::<2>() {
-        let len = usize::from(u16::from_be_bytes(*len)).min(tail.len()).min(MTU_BUF - 12);
+        let len = usize::from(u16::from_be_bytes(*len))
+            .min(tail.len())
+            .min(MTU_BUF - 12);
         let (chunks, tail) = tail.split_at(len);
         rest = tail;
         let mut packet = Vec::with_capacity(12 + chunks.len());
@@ -89,8 +91,15 @@ fuzz_target!(|data: &[u8]| {
         checksum::write_checksum(&mut packet);
         let _ = a.handle_receive(now, &packet);
         turn += 1;
-        if turn % 3 == 0 {
-            let _ = b.send(now, 2, 51, b"during", turn % 2 == 0, Reliability::Reliable);
+        if turn.is_multiple_of(3) {
+            let _ = b.send(
+                now,
+                2,
+                51,
+                b"during",
+                turn.is_multiple_of(2),
+                Reliability::Reliable,
+            );
             let _ = a.send(now, 3, 53, &[7; 500], false, Reliability::Reliable);
         }
         // Time moves by 0..255 ms, chosen by the input's length byte.

@@ -55,12 +55,18 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     if again.has_integrity() {
-        again.verify_integrity(&key).expect("recomputed integrity verifies");
+        again
+            .verify_integrity(&key)
+            .expect("recomputed integrity verifies");
     }
     if again.has_integrity_sha256() {
-        again.verify_integrity_sha256(&key).expect("recomputed integrity verifies");
+        again
+            .verify_integrity_sha256(&key)
+            .expect("recomputed integrity verifies");
     }
     if again.has_fingerprint() {
-        again.verify_fingerprint().expect("recomputed fingerprint verifies");
+        again
+            .verify_fingerprint()
+            .expect("recomputed fingerprint verifies");
     }
 });

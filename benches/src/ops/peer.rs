@@ -34,6 +34,19 @@ impl PeerCertificates {
     }
 }
 
+/// The virtual clock of a two-peer loop once both sides are quiet: the
+/// earliest pending timer, or 1 ms on when none is later than `now`. Every
+/// stack in `peers_peer` advances by this one rule, so their runs compare.
+pub fn next_virtual_time(
+    now: Instant,
+    timers: impl IntoIterator<Item = Option<Instant>>,
+) -> Instant {
+    match timers.into_iter().flatten().min() {
+        Some(t) if t > now => t,
+        _ => now + Duration::from_millis(1),
+    }
+}
+
 /// What the pair negotiates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PeerSetup {
@@ -368,14 +381,7 @@ impl PeerPair {
                 break;
             }
         }
-        let next = [self.a.poll_timeout(), self.b.poll_timeout()]
-            .into_iter()
-            .flatten()
-            .min();
-        self.now = match next {
-            Some(t) if t > self.now => t,
-            _ => self.now + Duration::from_millis(1),
-        };
+        self.now = next_virtual_time(self.now, [self.a.poll_timeout(), self.b.poll_timeout()]);
         for pc in [&mut self.a, &mut self.b] {
             if pc.poll_timeout().is_some_and(|t| t <= self.now) {
                 let _ = pc.handle_timeout(self.now);

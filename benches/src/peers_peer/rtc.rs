@@ -331,14 +331,8 @@ impl RtcPair {
                 break;
             }
         }
-        let next = [self.a.poll_timeout(), self.b.poll_timeout()]
-            .into_iter()
-            .flatten()
-            .min();
-        self.now = match next {
-            Some(t) if t > self.now => t,
-            _ => self.now + Duration::from_millis(1),
-        };
+        self.now =
+            crate::ops::next_virtual_time(self.now, [self.a.poll_timeout(), self.b.poll_timeout()]);
         for pc in [&mut self.a, &mut self.b] {
             if pc.poll_timeout().is_some_and(|t| t <= self.now) {
                 let _ = pc.handle_timeout(self.now);

@@ -272,11 +272,7 @@ impl Str0mPair {
                 break;
             }
         }
-        let next = self.wire.next.iter().flatten().min().copied();
-        self.now = match next {
-            Some(t) if t > self.now => t,
-            _ => self.now + Duration::from_millis(1),
-        };
+        self.now = crate::ops::next_virtual_time(self.now, self.wire.next.iter().copied());
         let _ = self.a.handle_input(Input::Timeout(self.now));
         self.wire.drain(0, &mut self.a, f);
         let _ = self.b.handle_input(Input::Timeout(self.now));
